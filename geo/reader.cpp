@@ -1,0 +1,173 @@
+#include "geo/reader.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <memory>
+
+#include "geo/error.hpp"
+#include "geo/gdal_session.hpp"
+
+namespace corridor::geo {
+
+namespace {
+
+struct DatasetCloser {
+  void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+DatasetPtr open_vector(const std::string& path) {
+  detail::ensure_gdal();
+  CPLErrorReset();
+  auto* ds = static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (ds == nullptr)
+    throw InputError(path, "", "cannot open as a GIS vector file: " + detail::last_gdal_error("unknown format or missing file"));
+  if (ds->GetLayerCount() == 0) {
+    GDALClose(ds);
+    throw InputError(path, "", "contains no vector layer");
+  }
+  return DatasetPtr(ds);
+}
+
+std::string feature_label(const OGRFeature& f) {
+  const int idx = f.GetFieldIndex("id");
+  if (idx >= 0 && f.IsFieldSetAndNotNull(idx)) return std::string("feature '") + f.GetFieldAsString(idx) + "'";
+  return "feature #" + std::to_string(f.GetFID());
+}
+
+Value read_field(const OGRFeature& f, int i) {
+  if (!f.IsFieldSetAndNotNull(i)) return std::monostate{};
+  const OGRFieldDefn* defn = f.GetFieldDefnRef(i);
+  switch (defn->GetType()) {
+    case OFTInteger:
+      if (defn->GetSubType() == OFSTBoolean) return f.GetFieldAsInteger(i) != 0;
+      return static_cast<std::int64_t>(f.GetFieldAsInteger(i));
+    case OFTInteger64:
+      return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
+    case OFTReal:
+      return f.GetFieldAsDouble(i);
+    default:
+      return std::string(f.GetFieldAsString(i));
+  }
+}
+
+/// Appends the vertices of a (multi)line or point, already in the target CRS.
+void collect_points(const OGRGeometry& g, Feature& out, const std::string& path, const OGRFeature& f) {
+  const auto type = wkbFlatten(g.getGeometryType());
+  if (type == wkbPoint) {
+    const auto& p = *g.toPoint();
+    out.geometry = GeometryKind::point;
+    out.points.push_back({p.getX(), p.getY()});
+  } else if (type == wkbLineString) {
+    const auto& ls = *g.toLineString();
+    out.geometry = GeometryKind::line_string;
+    for (int i = 0; i < ls.getNumPoints(); ++i) out.points.push_back({ls.getX(i), ls.getY(i)});
+  } else if (type == wkbMultiPoint && g.toMultiPoint()->getNumGeometries() == 1) {
+    collect_points(*g.toMultiPoint()->getGeometryRef(0), out, path, f);
+  } else if (type == wkbMultiLineString) {
+    // A multi-line is accepted when its parts join end to start: it is then one line.
+    const auto& ml = *g.toMultiLineString();
+    for (int part = 0; part < ml.getNumGeometries(); ++part) {
+      const auto& ls = *ml.getGeometryRef(part);
+      for (int i = 0; i < ls.getNumPoints(); ++i) {
+        const LonLat p{ls.getX(i), ls.getY(i)};
+        if (i == 0 && part > 0) {
+          if (!(out.points.back() == p))
+            throw InputError(path, feature_label(f), "MultiLineString parts do not join end to start; split it into separate links");
+          continue;
+        }
+        out.points.push_back(p);
+      }
+    }
+    out.geometry = GeometryKind::line_string;
+  } else {
+    throw InputError(path, feature_label(f),
+                     std::string("unsupported geometry type ") + OGRGeometryTypeToName(g.getGeometryType()) +
+                         " (expected Point or LineString)");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> layer_names(const std::string& path) {
+  auto ds = open_vector(path);
+  std::vector<std::string> names;
+  for (int i = 0; i < ds->GetLayerCount(); ++i) names.emplace_back(ds->GetLayer(i)->GetName());
+  return names;
+}
+
+Layer read_layer(const std::string& path, const std::string& layer_name) {
+  auto ds = open_vector(path);
+  OGRLayer* layer = nullptr;
+  if (layer_name.empty()) {
+    if (ds->GetLayerCount() != 1)
+      throw InputError(path, "", "has " + std::to_string(ds->GetLayerCount()) + " layers; name the one to read");
+    layer = ds->GetLayer(0);
+  } else {
+    layer = ds->GetLayerByName(layer_name.c_str());
+    if (layer == nullptr) {
+      std::string names;
+      for (int i = 0; i < ds->GetLayerCount(); ++i) names += std::string(i ? ", " : "") + ds->GetLayer(i)->GetName();
+      throw InputError(path, "", "has no layer '" + layer_name + "' (layers: " + names + ")");
+    }
+  }
+
+  Layer out;
+  out.source = path;
+  out.name = layer->GetName();
+
+  // Reprojection to WGS84 lon/lat. GDAL >= 3 follows the CRS's authority axis order (lat, lon for
+  // EPSG:4326) unless told otherwise, so both ends are set to the traditional GIS order (x = lon).
+  std::unique_ptr<OGRCoordinateTransformation> to_wgs84;
+  const OGRSpatialReference* src_srs = layer->GetSpatialRef();
+  OGRSpatialReference wgs84;
+  wgs84.SetWellKnownGeogCS("WGS84");
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  if (src_srs != nullptr) {
+    OGRSpatialReference src(*src_srs);
+    src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const char* ignore_axis[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", nullptr};
+    if (!src.IsSame(&wgs84, ignore_axis)) {
+      CPLErrorReset();
+      to_wgs84.reset(OGRCreateCoordinateTransformation(&src, &wgs84));
+      if (!to_wgs84)
+        throw InputError(path, "layer '" + out.name + "'",
+                         "cannot transform its CRS to WGS84: " + detail::last_gdal_error("unknown CRS"));
+    }
+  }
+
+  layer->ResetReading();
+  for (;;) {
+    std::unique_ptr<OGRFeature> f(layer->GetNextFeature());
+    if (!f) break;
+    Feature rec;
+    rec.fid = f->GetFID();
+    const int nfields = f->GetFieldCount();
+    rec.attributes.reserve(static_cast<std::size_t>(nfields));
+    for (int i = 0; i < nfields; ++i) rec.attributes.push_back({f->GetFieldDefnRef(i)->GetNameRef(), read_field(*f, i)});
+
+    OGRGeometry* g = f->GetGeometryRef();
+    if (g != nullptr && !g->IsEmpty()) {
+      if (to_wgs84 && g->transform(to_wgs84.get()) != OGRERR_NONE)
+        throw InputError(path, feature_label(*f), "geometry cannot be transformed to WGS84");
+      collect_points(*g, rec, path, *f);
+      for (const auto& p : rec.points) {
+        if (!std::isfinite(p.lon_deg) || !std::isfinite(p.lat_deg))
+          throw InputError(path, feature_label(*f), "geometry has a non-finite coordinate");
+        // GeoJSON without a crs member is WGS84 by definition; projected metres there are an
+        // error to report, not a position to place somewhere off the globe.
+        if (std::abs(p.lon_deg) > 180.0 || std::abs(p.lat_deg) > 90.0)
+          throw InputError(path, feature_label(*f),
+                           "coordinate (" + to_text(p.lon_deg) + ", " + to_text(p.lat_deg) +
+                               ") is not longitude/latitude; give the layer its CRS");
+      }
+    }
+    out.features.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace corridor::geo

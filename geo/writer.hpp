@@ -1,0 +1,28 @@
+// Writers that never leave a half-written file: each writes to a temporary name in the target
+// folder and renames it into place only when complete.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/feature.hpp"
+
+namespace corridor::geo {
+
+enum class VectorFormat { geojson, gpkg };
+
+/// Writes features (lon/lat WGS84) as one layer. GeoJSON is written by GDAL's driver with
+/// RFC7946=YES: WGS84 lon/lat, no "crs" member. Attribute types are taken from the values
+/// (integers widen to reals, anything mixed with text becomes text). Atomic: temp file + rename.
+void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
+                 const std::vector<Feature>& features, VectorFormat format = VectorFormat::geojson);
+
+/// Writes text to `path` atomically (temp file in the same folder, then rename).
+void write_text(const std::filesystem::path& path, std::string_view content);
+
+/// A CSV field quoted as RFC 4180 requires (only when it holds a comma, quote or line break).
+std::string csv_field(std::string_view text);
+
+}  // namespace corridor::geo

@@ -1,0 +1,84 @@
+#include "sim/freight/assignment.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace corridor::freight {
+
+std::optional<double> link_utilization(const network::Network& net, const FreightResults& r, std::size_t link) {
+  const auto& cap = net.links()[link].capacity_teu_per_day;
+  if (!cap) return std::nullopt;
+  const LinkLoad& load = r.links[link];
+  return std::max(load.flow_forward_teu_per_day, load.flow_backward_teu_per_day) / *cap;
+}
+
+std::optional<double> node_utilization(const network::Network& net, const FreightResults& r, std::size_t node) {
+  const auto& cap = net.nodes()[node].capacity_teu_per_day;
+  if (!cap) return std::nullopt;
+  return r.nodes[node].throughput_teu_per_day / *cap;
+}
+
+FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario) {
+  FreightResults r;
+  r.links.assign(net.links().size(), {});
+  r.nodes.assign(net.nodes().size(), {});
+  r.days_per_year = scenario.freight.days_per_year;
+
+  // Families resolved to node indices once.
+  std::vector<std::vector<std::size_t>> family_via;
+  for (const auto& fam : scenario.route_families) {
+    std::vector<std::size_t> via;
+    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
+    family_via.push_back(std::move(via));
+  }
+
+  // One shortest-path tree per (origin, commodity), built on first use.
+  std::map<std::pair<std::size_t, std::string>, ShortestPathTree> trees;
+  for (const auto& row : scenario.demand) {
+    const scenario::Commodity& commodity = *scenario.find_commodity(row.commodity);
+    const CostModel model{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}};
+    OdResult od;
+    od.origin = *net.find_node(row.origin.value);
+    od.destination = *net.find_node(row.destination.value);
+    od.commodity = row.commodity;
+    od.demand_teu_per_year = row.teu_per_year;
+
+    auto key = std::make_pair(od.origin, row.commodity);
+    auto it = trees.find(key);
+    if (it == trees.end()) it = trees.emplace(key, ShortestPathTree(net, model, od.origin)).first;
+    od.route = it->second.path_to(od.destination);
+
+    for (std::size_t f = 0; f < scenario.route_families.size(); ++f) {
+      const auto& fam = scenario.route_families[f];
+      CostModel fam_model = model;
+      if (!fam.modes.empty()) {
+        std::set<network::Mode> both;
+        std::set_intersection(model.modes.begin(), model.modes.end(), fam.modes.begin(), fam.modes.end(),
+                              std::inserter(both, both.begin()));
+        fam_model.modes = std::move(both);
+      }
+      for (const auto& a : fam.avoid) fam_model.avoid_nodes.push_back(*net.find_node(a.value));
+      od.options.push_back({fam.name, best_path_via(net, fam_model, od.origin, od.destination, family_via[f])});
+    }
+
+    if (od.route) {
+      od.assigned_teu_per_year = od.demand_teu_per_year;
+      const double teu_per_day = od.demand_teu_per_year / r.days_per_year;
+      for (const Step& s : od.route->steps)
+        (s.forward ? r.links[s.link].flow_forward_teu_per_day : r.links[s.link].flow_backward_teu_per_day) += teu_per_day;
+      for (std::size_t n : od.route->nodes) r.nodes[n].throughput_teu_per_day += teu_per_day;
+      for (std::size_t f = 0; f < family_via.size() && od.route_family.empty(); ++f) {
+        const auto& via = family_via[f];
+        const bool passes = std::any_of(od.route->nodes.begin(), od.route->nodes.end(),
+                                        [&](std::size_t n) { return std::find(via.begin(), via.end(), n) != via.end(); });
+        if (passes) od.route_family = scenario.route_families[f].name;
+      }
+    } else {
+      od.unserved_teu_per_year = od.demand_teu_per_year;
+    }
+    r.od.push_back(std::move(od));
+  }
+  return r;
+}
+
+}  // namespace corridor::freight

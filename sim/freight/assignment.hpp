@@ -1,0 +1,56 @@
+// All-or-nothing loading of OD demand onto shortest generalized-cost paths, with link and node
+// utilization against capacity, transit times, and the best route of each route family for comparison.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/freight/paths.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace corridor::freight {
+
+struct RouteOption {
+  std::string family;
+  std::optional<Path> path;  ///< nullopt when the family has no path for this OD
+};
+
+struct OdResult {
+  std::size_t origin = 0;
+  std::size_t destination = 0;
+  std::string commodity;
+  double demand_teu_per_year = 0.0;
+  double assigned_teu_per_year = 0.0;
+  double unserved_teu_per_year = 0.0;  ///< demand with no path at all
+  std::optional<Path> route;           ///< the path the demand was loaded on
+  std::string route_family;            ///< the first family whose via nodes the route passes, or ""
+  std::vector<RouteOption> options;    ///< best route of every family, in scenario order
+};
+
+struct LinkLoad {
+  double flow_forward_teu_per_day = 0.0;   ///< from -> to
+  double flow_backward_teu_per_day = 0.0;  ///< to -> from
+  [[nodiscard]] double flow_teu_per_day() const { return flow_forward_teu_per_day + flow_backward_teu_per_day; }
+};
+
+struct NodeLoad {
+  double throughput_teu_per_day = 0.0;  ///< TEU per day passing, starting or ending here
+};
+
+struct FreightResults {
+  std::vector<LinkLoad> links;  ///< by link index
+  std::vector<NodeLoad> nodes;  ///< by node index
+  std::vector<OdResult> od;     ///< in scenario demand order
+  double days_per_year = 365.0;
+};
+
+/// Utilization of a link: the busier direction's flow over the per-direction capacity; nullopt without a capacity.
+std::optional<double> link_utilization(const network::Network& net, const FreightResults& r, std::size_t link);
+/// Utilization of a node: throughput over handling capacity; nullopt without a capacity.
+std::optional<double> node_utilization(const network::Network& net, const FreightResults& r, std::size_t node);
+
+/// Loads every OD demand of the scenario on its cheapest path (all or nothing). Demand that cannot
+/// reach its destination is kept as unserved. The scenario must have been checked against the network.
+FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario);
+
+}  // namespace corridor::freight

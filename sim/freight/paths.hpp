@@ -1,0 +1,67 @@
+// Shortest generalized-cost paths over the corridor network (Boost.Graph Dijkstra).
+//
+// Generalized cost of a path for one TEU, in USD:
+//   cost = value_of_time_usd_per_teu_h * time_h + tariffs + handling fees
+//   time_h = sum over links (length_km / speed_kmh + wait_h) + sum over nodes of the path, both ends
+//            included, of dwell_h (border processing, gauge change, port handling, terminal time)
+//   tariffs = sum of links' cost_usd_per_teu; handling = sum of nodes' handling_usd_per_teu.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "sim/network/network.hpp"
+
+namespace corridor::freight {
+
+/// Which parts of the network a shipment may use and what its time is worth.
+struct CostModel {
+  double value_of_time_usd_per_teu_h = 0.0;
+  std::set<network::Mode> modes;  ///< allowed modes; pipelines are never used by freight
+  std::vector<std::size_t> avoid_nodes;  ///< nodes this shipment may not pass (besides closed ones)
+};
+
+/// One traversal of a link in a path.
+struct Step {
+  std::size_t link = 0;
+  bool forward = true;
+};
+
+struct Path {
+  std::vector<std::size_t> nodes;  ///< node indices, origin first
+  std::vector<Step> steps;         ///< links in order (nodes.size() - 1 of them)
+  double time_h = 0.0;
+  double money_usd_per_teu = 0.0;  ///< tariffs and handling
+  double cost_usd_per_teu = 0.0;   ///< generalized cost
+  double length_km = 0.0;
+};
+
+/// Shortest paths from one origin to every node, by generalized cost.
+class ShortestPathTree {
+public:
+  ShortestPathTree(const network::Network& net, const CostModel& model, std::size_t origin);
+
+  /// The best path to `destination`, or nullopt when it cannot be reached.
+  [[nodiscard]] std::optional<Path> path_to(std::size_t destination) const;
+
+private:
+  const network::Network& net_;
+  CostModel model_;
+  std::size_t origin_;
+  std::vector<double> cost_;
+  std::vector<std::optional<Step>> via_step_;  ///< the step that reaches each node on its best path
+};
+
+/// Time and money of passing node `n` (dwell and handling), as generalized cost.
+double node_cost_usd_per_teu(const network::Network& net, const CostModel& model, std::size_t n);
+
+/// Fills a path's time, money, cost and length from its nodes and steps.
+void price(const network::Network& net, const CostModel& model, Path& path);
+
+/// The best path from `origin` to `destination` that passes at least one node of `via`
+/// (shortest to the via node, then shortest on from it), or nullopt.
+std::optional<Path> best_path_via(const network::Network& net, const CostModel& model, std::size_t origin,
+                                  std::size_t destination, const std::vector<std::size_t>& via);
+
+}  // namespace corridor::freight

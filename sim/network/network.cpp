@@ -1,0 +1,335 @@
+#include "sim/network/network.hpp"
+
+#include <algorithm>
+#include <boost/graph/connected_components.hpp>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "geo/error.hpp"
+#include "geo/geodesic.hpp"
+#include "sim/network/attributes.hpp"
+
+namespace corridor::network {
+
+namespace {
+
+constexpr std::pair<Mode, std::string_view> kModes[] = {
+    {Mode::rail, "rail"}, {Mode::road, "road"}, {Mode::sea, "sea"}, {Mode::ferry, "ferry"}, {Mode::pipeline, "pipeline"}};
+constexpr std::pair<NodeKind, std::string_view> kKinds[] = {
+    {NodeKind::terminal, "terminal"},     {NodeKind::border, "border"},     {NodeKind::port, "port"},
+    {NodeKind::junction, "junction"},     {NodeKind::gas_source, "gas_source"}, {NodeKind::gas_sink, "gas_sink"},
+    {NodeKind::compressor, "compressor"}};
+
+template <typename Enum, std::size_t N>
+std::string allowed_names(const std::pair<Enum, std::string_view> (&table)[N]) {
+  std::string out;
+  for (const auto& [value, name] : table) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
+/// Nearest-node lookup for snapping link ends: a uniform lon/lat grid whose cell is at least the
+/// tolerance, so that candidates lie in the 3 x 3 (wider near the poles) cells around a point.
+class SnapIndex {
+public:
+  SnapIndex(const std::vector<Node>& nodes, double tolerance_km) : nodes_(nodes) {
+    cell_deg_ = std::max(tolerance_km / 111.0, 1e-6);
+    for (std::size_t i = 0; i < nodes.size(); ++i) cells_[key(cell_of(nodes[i].position.lon_deg), cell_of(nodes[i].position.lat_deg))].push_back(i);
+    tolerance_km_ = tolerance_km;
+  }
+
+  /// The nearest node within the tolerance (ties to the lower index), or nullopt.
+  [[nodiscard]] std::optional<std::size_t> nearest(geo::LonLat p) const {
+    const long cx = cell_of(p.lon_deg), cy = cell_of(p.lat_deg);
+    const double coslat = std::max(std::cos(std::min(std::abs(p.lat_deg) + cell_deg_, 90.0) * M_PI / 180.0), 1e-3);
+    const long span_x = static_cast<long>(std::ceil(1.0 / coslat)) + 1;
+    std::optional<std::size_t> best;
+    double best_km = tolerance_km_;
+    for (long dy = -1; dy <= 1; ++dy) {
+      for (long dx = -span_x; dx <= span_x; ++dx) {
+        auto it = cells_.find(key(cx + dx, cy + dy));
+        if (it == cells_.end()) continue;
+        for (std::size_t i : it->second) {
+          const double d = geo::geodesic_distance_km(p, nodes_[i].position);
+          if (d < best_km || (d == best_km && best && i < *best)) {
+            best_km = d;
+            best = i;
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+private:
+  [[nodiscard]] long cell_of(double deg) const { return static_cast<long>(std::floor(deg / cell_deg_)); }
+  static std::int64_t key(long x, long y) { return (static_cast<std::int64_t>(x) << 32) ^ static_cast<std::uint32_t>(y); }
+
+  const std::vector<Node>& nodes_;
+  double cell_deg_ = 0.0;
+  double tolerance_km_ = 0.0;
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> cells_;
+};
+
+
+}  // namespace
+
+std::string_view to_string(Mode mode) {
+  for (const auto& [m, name] : kModes)
+    if (m == mode) return name;
+  return "?";
+}
+std::string_view to_string(NodeKind kind) {
+  for (const auto& [k, name] : kKinds)
+    if (k == kind) return name;
+  return "?";
+}
+std::optional<Mode> parse_mode(std::string_view text) {
+  for (const auto& [m, name] : kModes)
+    if (name == text) return m;
+  return std::nullopt;
+}
+std::optional<NodeKind> parse_node_kind(std::string_view text) {
+  for (const auto& [k, name] : kKinds)
+    if (name == text) return k;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> Network::find_node(std::string_view id) const {
+  auto it = node_index_.find(std::string(id));
+  return it == node_index_.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<std::size_t> Network::find_link(std::string_view id) const {
+  auto it = link_index_.find(std::string(id));
+  return it == link_index_.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<double> Network::free_flow_time_h(std::size_t link) const {
+  const Link& l = links_[link];
+  if (!l.speed_kmh) return std::nullopt;
+  return l.length_km / *l.speed_kmh + l.wait_h;
+}
+
+Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_layer, const BuildOptions& options) {
+  Network net;
+  net.sources_ = {node_layer.source, link_layer.source};
+  ProblemList problems;
+  const std::string& nfile = node_layer.source;
+  const std::string& lfile = link_layer.source;
+
+  // Nodes.
+  for (const auto& f : node_layer.features) {
+    ProblemList local;
+    AttributeReader probe(f, nfile, "", local);
+    const auto id = probe.text("id");
+    AttributeReader r(f, nfile, id ? "node '" + *id + "'" : "node #" + std::to_string(f.fid), problems);
+    if (!id) r.problem("missing required attribute 'id'");
+    if (f.geometry != geo::GeometryKind::point || f.points.empty()) {
+      r.problem(f.points.empty() ? "empty geometry (a node needs a Point)" : "geometry is not a Point");
+    }
+    Node n;
+    n.id = id.value_or("");
+    n.name = r.text("name").value_or(n.id);
+    n.country = r.text("country").value_or("");
+    if (const auto kind = r.text("kind")) {
+      if (const auto k = parse_node_kind(*kind)) n.kind = *k;
+      else r.problem("unknown kind '" + *kind + "' (expected one of: " + allowed_names(kKinds) + ")");
+    }
+    if (!f.points.empty()) n.position = f.points.front();
+    n.dwell_h = r.number("dwell_h", Bound::non_negative).value_or(0.0);
+    n.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
+    n.gauge_change = r.boolean("gauge_change").value_or(false);
+    n.handling_usd_per_teu = r.number("handling_usd_per_teu", Bound::non_negative).value_or(0.0);
+    n.pressure_min_bar = r.number("pressure_min_bar", Bound::non_negative);
+    n.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
+    if (n.pressure_min_bar && n.pressure_max_bar && *n.pressure_min_bar > *n.pressure_max_bar)
+      r.problem("pressure_min_bar is above pressure_max_bar");
+    n.supply_mcm_per_day = r.number("supply_mcm_per_day", Bound::non_negative).value_or(0.0);
+    n.demand_mcm_per_day = r.number("demand_mcm_per_day", Bound::non_negative).value_or(0.0);
+    if (const auto status = r.text("status")) {
+      if (*status == "closed" || *status == "planned") n.closed = true;
+      else if (*status != "operational") r.problem("unknown status '" + *status + "' (expected operational, planned or closed)");
+    }
+    n.source_feature = f;
+    if (id) {
+      if (!net.node_index_.emplace(*id, net.nodes_.size()).second) {
+        r.problem("duplicate node id");
+        continue;
+      }
+    }
+    net.nodes_.push_back(std::move(n));
+  }
+
+  // Links.
+  std::optional<SnapIndex> snap;
+  std::vector<std::size_t> degree(net.nodes_.size(), 0);
+  for (const auto& f : link_layer.features) {
+    ProblemList local;
+    AttributeReader probe(f, lfile, "", local);
+    const auto id = probe.text("id");
+    AttributeReader r(f, lfile, id ? "link '" + *id + "'" : "link #" + std::to_string(f.fid), problems);
+    if (!id) r.problem("missing required attribute 'id'");
+    Link l;
+    l.id = id.value_or("");
+    bool ok = true;
+
+    if (f.points.empty()) {
+      r.problem("empty geometry (a link needs a LineString)");
+      ok = false;
+    } else if (f.geometry != geo::GeometryKind::line_string) {
+      r.problem("geometry is not a LineString");
+      ok = false;
+    } else if (f.points.size() < 2) {
+      r.problem("LineString has fewer than 2 vertices");
+      ok = false;
+    }
+    l.geometry = f.points;
+
+    // End nodes: by id, or snapped from the geometry's end points.
+    auto end_node = [&](std::string_view attr, bool first) -> std::optional<std::size_t> {
+      if (const auto ref = r.text(attr)) {
+        if (auto idx = net.find_node(*ref)) return idx;
+        r.problem("'" + std::string(attr) + "' names unknown node '" + *ref + "'");
+        return std::nullopt;
+      }
+      if (f.points.empty()) return std::nullopt;
+      if (!snap) snap.emplace(net.nodes_, options.snap_tolerance_km);
+      const geo::LonLat p = first ? f.points.front() : f.points.back();
+      if (auto idx = snap->nearest(p)) return idx;
+      r.problem("has no '" + std::string(attr) + "' and its " + (first ? "first" : "last") + " point (" +
+                geo::to_text(p.lon_deg) + ", " + geo::to_text(p.lat_deg) + ") has no node within " +
+                geo::to_text(options.snap_tolerance_km) + " km");
+      return std::nullopt;
+    };
+    const auto from = end_node("from", true);
+    const auto to = end_node("to", false);
+    if (from && to) {
+      if (*from == *to) {
+        r.problem("is a self-loop (from and to are both node '" + net.nodes_[*from].id + "')");
+        ok = false;
+      }
+      l.from = *from;
+      l.to = *to;
+    } else {
+      ok = false;
+    }
+
+    const auto mode_text = r.text("mode", true);
+    if (mode_text) {
+      if (const auto m = parse_mode(*mode_text)) l.mode = *m;
+      else {
+        r.problem("unknown mode '" + *mode_text + "' (expected one of: " + allowed_names(kModes) + ")");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+
+    if (const auto given = r.number("length_km", Bound::positive)) l.length_km = *given;
+    else if (f.points.size() >= 2) l.length_km = geo::geodesic_length_km(f.points);
+
+    const bool freight = l.mode != Mode::pipeline;
+    l.speed_kmh = r.number("speed_kmh", Bound::positive, freight && mode_text.has_value());
+    if (const auto g = r.number("gauge_mm", Bound::positive, l.mode == Mode::rail && mode_text.has_value()))
+      l.gauge_mm = static_cast<int>(std::lround(*g));
+    l.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
+    if (const auto trains = r.number("trains_per_day", Bound::positive)) {
+      if (const auto teu = r.number("teu_per_train", Bound::positive, true)) {
+        if (l.capacity_teu_per_day) r.problem("gives both capacity_teu_per_day and trains_per_day; keep one");
+        else l.capacity_teu_per_day = *trains * *teu;
+      }
+    }
+    l.cost_usd_per_teu = r.number("cost_usd_per_teu", Bound::non_negative).value_or(0.0);
+    if (const auto wait = r.number("wait_h", Bound::non_negative)) {
+      l.wait_h = *wait;
+    } else if (const auto sailings = r.number("sailings_per_week", Bound::positive)) {
+      // Arrivals uniform over the week wait on average half a headway: (168 h / sailings) / 2.
+      l.wait_h = 84.0 / *sailings;
+    }
+    l.diameter_mm = r.number("diameter_mm", Bound::positive, l.mode == Mode::pipeline && mode_text.has_value());
+    l.roughness_mm = r.number("roughness_mm", Bound::non_negative);
+    l.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
+    l.efficiency = r.number("efficiency", Bound::positive);
+    if (l.efficiency && *l.efficiency > 1.0) r.problem("attribute 'efficiency' is above 1");
+    l.directed = r.boolean("directed").value_or(false);
+    if (const auto status = r.text("status")) {
+      if (*status == "closed" || *status == "planned") l.closed = true;
+      else if (*status != "operational") r.problem("unknown status '" + *status + "' (expected operational, planned or closed)");
+    }
+    l.source_feature = f;
+    if (id && !net.link_index_.emplace(*id, net.links_.size()).second) {
+      r.problem("duplicate link id");
+      continue;
+    }
+    if (!ok) {
+      if (id) net.link_index_.erase(*id);
+      continue;
+    }
+    ++degree[l.from];
+    ++degree[l.to];
+    net.links_.push_back(std::move(l));
+  }
+
+  for (std::size_t i = 0; i < net.nodes_.size(); ++i)
+    if (degree[i] == 0 && !net.nodes_[i].id.empty()) problems.add(nfile, "node '" + net.nodes_[i].id + "'", "has no links");
+
+  // A train cannot change gauge except where transshipment happens.
+  std::vector<std::set<int>> gauges(net.nodes_.size());
+  for (const auto& l : net.links_) {
+    if (l.mode != Mode::rail || !l.gauge_mm) continue;
+    gauges[l.from].insert(*l.gauge_mm);
+    gauges[l.to].insert(*l.gauge_mm);
+  }
+  for (std::size_t i = 0; i < net.nodes_.size(); ++i) {
+    if (gauges[i].size() > 1 && !net.nodes_[i].gauge_change) {
+      std::string list;
+      for (int g : gauges[i]) list += (list.empty() ? "" : " and ") + std::to_string(g);
+      problems.add(nfile, "node '" + net.nodes_[i].id + "'",
+                   "joins rail links of gauge " + list + " mm but gauge_change is not true");
+    }
+  }
+
+  problems.throw_if_any();
+  net.rebuild_graph();
+  return net;
+}
+
+void Network::rebuild_graph() {
+  graph_ = Graph(nodes_.size());
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const Link& l = links_[i];
+    boost::add_edge(l.from, l.to, Arc{i, true}, graph_);
+    if (!l.directed) boost::add_edge(l.to, l.from, Arc{i, false}, graph_);
+  }
+}
+
+NetworkSummary summarize(const Network& network) {
+  NetworkSummary s;
+  s.node_count = network.nodes().size();
+  s.link_count = network.links().size();
+  std::map<std::string, std::size_t> by_mode, by_country, by_kind;
+  std::map<std::string, double> km_by_mode;
+  using Undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  Undirected g(network.nodes().size());
+  for (const auto& l : network.links()) {
+    const std::string mode(to_string(l.mode));
+    ++by_mode[mode];
+    km_by_mode[mode] += l.length_km;
+    if (l.closed) ++s.closed_link_count;
+    else boost::add_edge(l.from, l.to, g);
+  }
+  for (const auto& n : network.nodes()) {
+    ++by_country[n.country.empty() ? "(none)" : n.country];
+    ++by_kind[std::string(to_string(n.kind))];
+  }
+  std::vector<int> component(network.nodes().size());
+  s.component_count = network.nodes().empty() ? 0 : static_cast<std::size_t>(boost::connected_components(g, component.data()));
+  s.links_by_mode.assign(by_mode.begin(), by_mode.end());
+  s.length_km_by_mode.assign(km_by_mode.begin(), km_by_mode.end());
+  s.nodes_by_country.assign(by_country.begin(), by_country.end());
+  s.nodes_by_kind.assign(by_kind.begin(), by_kind.end());
+  return s;
+}
+
+}  // namespace corridor::network

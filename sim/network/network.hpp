@@ -1,0 +1,132 @@
+// The corridor network: typed nodes and links with explicit units, on a Boost.Graph digraph.
+#pragma once
+
+#include <boost/graph/adjacency_list.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "geo/feature.hpp"
+
+namespace corridor::network {
+
+enum class Mode { rail, road, sea, ferry, pipeline };
+enum class NodeKind { terminal, border, port, junction, gas_source, gas_sink, compressor };
+
+std::string_view to_string(Mode mode);
+std::string_view to_string(NodeKind kind);
+std::optional<Mode> parse_mode(std::string_view text);
+std::optional<NodeKind> parse_node_kind(std::string_view text);
+
+struct Node {
+  std::string id;
+  std::string name;
+  std::string country;
+  NodeKind kind = NodeKind::junction;
+  geo::LonLat position;
+
+  // Freight
+  double dwell_h = 0.0;                               ///< processing time for freight passing through
+  std::optional<double> capacity_teu_per_day;         ///< handling capacity (border, port, gauge-change yard)
+  bool gauge_change = false;                          ///< 1435/1520 transshipment happens here
+  double handling_usd_per_teu = 0.0;                  ///< fee charged per TEU passing through
+
+  // Gas
+  std::optional<double> pressure_min_bar;  ///< absolute
+  std::optional<double> pressure_max_bar;  ///< absolute
+  double supply_mcm_per_day = 0.0;         ///< injection at standard conditions (0 degC, 1.01325 bar)
+  double demand_mcm_per_day = 0.0;         ///< offtake at standard conditions
+
+  bool closed = false;
+  geo::Feature source_feature;  ///< every input attribute, passed through to results
+};
+
+struct Link {
+  std::string id;
+  std::size_t from = 0;  ///< node index
+  std::size_t to = 0;    ///< node index
+  Mode mode = Mode::rail;
+  std::optional<int> gauge_mm;
+  double length_km = 0.0;                     ///< given, or the geodesic length of the geometry
+  std::optional<double> speed_kmh;
+  std::optional<double> capacity_teu_per_day; ///< per direction
+  double cost_usd_per_teu = 0.0;              ///< tariff for the whole link
+  double wait_h = 0.0;                        ///< mean wait for a departure (ferries, sailings)
+
+  // Pipelines
+  std::optional<double> diameter_mm;
+  std::optional<double> roughness_mm;
+  std::optional<double> pressure_max_bar;  ///< absolute
+  std::optional<double> efficiency;
+
+  bool directed = false;  ///< false: usable both ways
+  bool closed = false;    ///< out of service (status planned/closed, or closed by a scenario)
+  std::vector<geo::LonLat> geometry;
+  geo::Feature source_feature;
+};
+
+/// One direction of travel over a link: undirected links give two arcs.
+struct Arc {
+  std::size_t link = 0;
+  bool forward = true;  ///< from -> to
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, Arc>;
+
+/// Options that change how features become a network.
+struct BuildOptions {
+  double snap_tolerance_km = 1.0;  ///< links without from/to snap their ends to the nearest node within this
+};
+
+/// Where the features came from, for messages.
+struct Sources {
+  std::string nodes_file;
+  std::string links_file;
+};
+
+class Network {
+public:
+  Network() = default;
+
+  [[nodiscard]] const std::vector<Node>& nodes() const noexcept { return nodes_; }
+  [[nodiscard]] const std::vector<Link>& links() const noexcept { return links_; }
+  [[nodiscard]] std::vector<Node>& nodes() noexcept { return nodes_; }
+  [[nodiscard]] std::vector<Link>& links() noexcept { return links_; }
+  [[nodiscard]] const Graph& graph() const noexcept { return graph_; }
+  [[nodiscard]] const Sources& sources() const noexcept { return sources_; }
+
+  [[nodiscard]] std::optional<std::size_t> find_node(std::string_view id) const;
+  [[nodiscard]] std::optional<std::size_t> find_link(std::string_view id) const;
+
+  /// Travel time over a link at free flow, in hours (length / speed + wait); nullopt without a speed.
+  [[nodiscard]] std::optional<double> free_flow_time_h(std::size_t link) const;
+
+  /// Builds a network from node and link features, checking everything and reporting every
+  /// problem at once (InputError). See DESIGN.md for the attribute schema.
+  static Network build(const geo::Layer& nodes, const geo::Layer& links, const BuildOptions& options = {});
+
+  /// Rebuilds the arcs of the graph after links were edited (closed links keep their arcs; solvers skip them).
+  void rebuild_graph();
+
+private:
+  std::vector<Node> nodes_;
+  std::vector<Link> links_;
+  std::unordered_map<std::string, std::size_t> node_index_;
+  std::unordered_map<std::string, std::size_t> link_index_;
+  Graph graph_;
+  Sources sources_;
+};
+
+/// Counts and totals for `corridor info`.
+struct NetworkSummary {
+  std::size_t node_count = 0, link_count = 0, closed_link_count = 0, component_count = 0;
+  std::vector<std::pair<std::string, std::size_t>> links_by_mode;
+  std::vector<std::pair<std::string, double>> length_km_by_mode;
+  std::vector<std::pair<std::string, std::size_t>> nodes_by_country;
+  std::vector<std::pair<std::string, std::size_t>> nodes_by_kind;
+};
+NetworkSummary summarize(const Network& network);
+
+}  // namespace corridor::network

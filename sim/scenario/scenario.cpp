@@ -1,0 +1,269 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+
+#include "sim/scenario/yaml_reader.hpp"
+
+namespace corridor::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::set<network::Mode> parse_modes(const YamlReader& yr, const YAML::Node& map, std::string_view key) {
+  std::set<network::Mode> modes;
+  for (const auto& text : yr.text_list(map, key)) {
+    const auto m = network::parse_mode(text);
+    if (!m) yr.fail(map[std::string(key)], key, "unknown mode '" + text + "' (expected rail, road, sea, ferry or pipeline)");
+    modes.insert(*m);
+  }
+  return modes;
+}
+
+fs::path resolve(const fs::path& base_dir, const std::string& relative) {
+  const fs::path p(relative);
+  return p.is_absolute() ? p : (base_dir / p).lexically_normal();
+}
+
+/// Splits one CSV line (RFC 4180 quoting, no embedded line breaks).
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  for (auto& field : out) {
+    const auto b = field.find_first_not_of(" \t");
+    const auto e = field.find_last_not_of(" \t");
+    field = b == std::string::npos ? std::string{} : field.substr(b, e - b + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+const Commodity* Scenario::find_commodity(std::string_view commodity) const {
+  for (const auto& c : commodities)
+    if (c.name == commodity) return &c;
+  return nullptr;
+}
+
+std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& default_commodity) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file.string(), "", "cannot open OD matrix");
+  std::string line;
+  int line_no = 0;
+  int c_origin = -1, c_dest = -1, c_teu = -1, c_commodity = -1;
+  std::vector<DemandRow> rows;
+  ProblemList problems;
+  const std::string f = file.string();
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto fields = split_csv(line);
+    if (c_origin < 0) {
+      for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
+        if (fields[i] == "origin") c_origin = i;
+        else if (fields[i] == "destination") c_dest = i;
+        else if (fields[i] == "teu_per_year") c_teu = i;
+        else if (fields[i] == "commodity") c_commodity = i;
+      }
+      if (c_origin < 0 || c_dest < 0 || c_teu < 0)
+        throw InputError(f, "line " + std::to_string(line_no),
+                         "header must name the columns origin, destination and teu_per_year (commodity optional)");
+      continue;
+    }
+    const std::string where = "line " + std::to_string(line_no);
+    const int needed = std::max({c_origin, c_dest, c_teu, c_commodity});
+    if (static_cast<int>(fields.size()) <= needed) {
+      problems.add(f, where, "has " + std::to_string(fields.size()) + " fields, expected " + std::to_string(needed + 1));
+      continue;
+    }
+    DemandRow row;
+    row.origin = {fields[static_cast<std::size_t>(c_origin)], f, line_no};
+    row.destination = {fields[static_cast<std::size_t>(c_dest)], f, line_no};
+    row.commodity = c_commodity >= 0 && !fields[static_cast<std::size_t>(c_commodity)].empty()
+                        ? fields[static_cast<std::size_t>(c_commodity)]
+                        : default_commodity;
+    const std::string& teu = fields[static_cast<std::size_t>(c_teu)];
+    double x = 0.0;
+    const auto [end, ec] = std::from_chars(teu.data(), teu.data() + teu.size(), x);
+    if (ec != std::errc{} || end != teu.data() + teu.size() || !std::isfinite(x)) {
+      problems.add(f, where, "teu_per_year '" + teu + "' is not a number");
+      continue;
+    }
+    if (x < 0.0) {
+      problems.add(f, where, "teu_per_year " + teu + " is negative");
+      continue;
+    }
+    if (row.origin.value.empty() || row.destination.value.empty()) {
+      problems.add(f, where, "origin and destination must not be empty");
+      continue;
+    }
+    row.teu_per_year = x;
+    rows.push_back(std::move(row));
+  }
+  if (c_origin < 0) problems.add(f, "", "empty OD matrix (no header line)");
+  problems.throw_if_any();
+  return rows;
+}
+
+Scenario load(const fs::path& file) {
+  YamlReader yr(file);
+  const YAML::Node root = yr.parse();
+  yr.expect_map(root, "scenario",
+                {"name", "description", "network", "commodities", "demand", "demand_csv", "route_families", "freight", "output"});
+  const fs::path dir = file.parent_path();
+  const std::string fname = file.string();
+
+  Scenario s;
+  s.file = file;
+  s.input_files.push_back(file);
+  s.name = yr.optional_text(root, "name").value_or(file.stem().string());
+  s.description = yr.optional_text(root, "description").value_or("");
+
+  // network
+  const YAML::Node net = root["network"];
+  if (!net) yr.fail(root, "network", "missing required key");
+  if (net.IsScalar()) {
+    s.network.dataset = resolve(dir, net.as<std::string>());
+  } else {
+    yr.expect_map(net, "network", {"dataset", "nodes", "links", "snap_tolerance_km"});
+    if (auto ds = yr.optional_text(net, "dataset")) {
+      if (net["nodes"] || net["links"]) yr.fail(net, "dataset", "give either dataset or nodes and links, not both");
+      s.network.dataset = resolve(dir, *ds);
+    } else {
+      s.network.nodes = resolve(dir, yr.text(net, "nodes"));
+      s.network.links = resolve(dir, yr.text(net, "links"));
+    }
+    s.network.snap_tolerance_km = yr.optional_number(net, "snap_tolerance_km", 0.0).value_or(1.0);
+  }
+
+  // commodities
+  if (const YAML::Node cs = root["commodities"]) {
+    if (!cs.IsMap()) yr.fail(cs, "commodities", "expected a mapping of commodity name to settings");
+    for (const auto& kv : cs) {
+      Commodity c;
+      c.name = kv.first.as<std::string>();
+      yr.expect_map(kv.second, "commodity '" + c.name + "'", {"value_of_time_usd_per_teu_h", "modes"});
+      c.value_of_time_usd_per_teu_h = yr.number(kv.second, "value_of_time_usd_per_teu_h", 0.0);
+      c.modes = parse_modes(yr, kv.second, "modes");
+      if (c.modes.empty()) c.modes = {network::Mode::rail, network::Mode::road, network::Mode::sea, network::Mode::ferry};
+      if (c.modes.contains(network::Mode::pipeline)) yr.fail(kv.second, "modes", "freight cannot use pipelines");
+      s.commodities.push_back(std::move(c));
+    }
+  }
+  if (s.commodities.empty()) {
+    s.commodities.push_back({"containers", 0.0,
+                             {network::Mode::rail, network::Mode::road, network::Mode::sea, network::Mode::ferry}});
+  }
+  const std::string default_commodity = s.commodities.front().name;
+
+  // demand
+  if (const YAML::Node d = root["demand"]) {
+    yr.expect_sequence(d, "demand");
+    for (const auto& item : d) {
+      yr.expect_map(item, "demand entry", {"origin", "destination", "commodity", "teu_per_year"});
+      DemandRow row;
+      const int line = YamlReader::line_of(item);
+      row.origin = {yr.text(item, "origin"), fname, line};
+      row.destination = {yr.text(item, "destination"), fname, line};
+      row.commodity = yr.optional_text(item, "commodity").value_or(default_commodity);
+      row.teu_per_year = yr.number(item, "teu_per_year", 0.0);
+      s.demand.push_back(std::move(row));
+    }
+  }
+  if (const auto csv = yr.optional_text(root, "demand_csv")) {
+    s.input_files.push_back(resolve(dir, *csv));
+    auto rows = read_demand_csv(s.input_files.back(), default_commodity);
+    s.demand.insert(s.demand.end(), rows.begin(), rows.end());
+  }
+  ProblemList problems;
+  for (const auto& row : s.demand) {
+    if (!s.find_commodity(row.commodity))
+      problems.add(row.origin.file, "line " + std::to_string(row.origin.line),
+                   "unknown commodity '" + row.commodity + "' (declare it under commodities)");
+    if (row.origin.value == row.destination.value)
+      problems.add(row.origin.file, "line " + std::to_string(row.origin.line),
+                   "origin and destination are the same node '" + row.origin.value + "'");
+  }
+  problems.throw_if_any();
+
+  // route families
+  if (const YAML::Node rf = root["route_families"]) {
+    if (!rf.IsMap()) yr.fail(rf, "route_families", "expected a mapping of family name to {via, modes}");
+    for (const auto& kv : rf) {
+      RouteFamily fam;
+      fam.name = kv.first.as<std::string>();
+      yr.expect_map(kv.second, "route family '" + fam.name + "'", {"via", "avoid", "modes"});
+      const int line = YamlReader::line_of(kv.second);
+      for (auto& id : yr.text_list(kv.second, "via")) fam.via.push_back({std::move(id), fname, line});
+      for (auto& id : yr.text_list(kv.second, "avoid")) fam.avoid.push_back({std::move(id), fname, line});
+      if (fam.via.empty()) yr.fail(kv.second, "via", "a route family needs at least one via node");
+      fam.modes = parse_modes(yr, kv.second, "modes");
+      s.route_families.push_back(std::move(fam));
+    }
+  }
+
+  // freight
+  if (const YAML::Node fr = root["freight"]) {
+    yr.expect_map(fr, "freight", {"method", "days_per_year"});
+    if (const auto m = yr.optional_text(fr, "method")) {
+      if (*m == "all_or_nothing") s.freight.method = FreightMethod::all_or_nothing;
+      else yr.fail(fr["method"], "method", "unknown freight method '" + *m + "' (expected all_or_nothing)");
+    }
+    s.freight.days_per_year = yr.optional_number(fr, "days_per_year", 1.0).value_or(365.0);
+  }
+
+  // output
+  if (const YAML::Node out = root["output"]) {
+    yr.expect_map(out, "output", {"dir"});
+    if (const auto d = yr.optional_text(out, "dir")) s.output_dir = resolve(dir, *d);
+  }
+  return s;
+}
+
+void check_against(const Scenario& s, const network::Network& net) {
+  ProblemList problems;
+  auto check_node = [&](const Located<std::string>& id, std::string_view role) {
+    const auto idx = net.find_node(id.value);
+    if (!idx) {
+      problems.add(id.file, "line " + std::to_string(id.line),
+                   std::string(role) + " '" + id.value + "' is not a node of the network");
+    } else if (net.nodes()[*idx].kind == network::NodeKind::gas_source ||
+               net.nodes()[*idx].kind == network::NodeKind::gas_sink ||
+               net.nodes()[*idx].kind == network::NodeKind::compressor) {
+      problems.add(id.file, "line " + std::to_string(id.line),
+                   std::string(role) + " '" + id.value + "' is a gas node, not a freight node");
+    }
+  };
+  for (const auto& row : s.demand) {
+    check_node(row.origin, "origin");
+    check_node(row.destination, "destination");
+  }
+  for (const auto& fam : s.route_families) {
+    for (const auto& v : fam.via) check_node(v, "route family '" + fam.name + "' via node");
+    for (const auto& v : fam.avoid) check_node(v, "route family '" + fam.name + "' avoid node");
+  }
+  problems.throw_if_any();
+}
+
+}  // namespace corridor::scenario

@@ -1,0 +1,88 @@
+// A scenario: which network, which demand, what changes, how to solve, where results go.
+// Parsed from YAML; every key checked, every id reference kept with its line for later checks.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/network/network.hpp"
+
+namespace corridor::scenario {
+
+/// A value together with where it was written, for messages.
+template <typename T>
+struct Located {
+  T value{};
+  std::string file;
+  int line = 0;  ///< 1-based; 0 when unknown
+};
+
+/// The network's files: one source with layers `nodes` and `links` (GeoPackage, a folder of
+/// Shapefiles), or a file per layer.
+struct NetworkSource {
+  std::filesystem::path dataset;  ///< set when one source holds both layers
+  std::filesystem::path nodes;    ///< otherwise these two
+  std::filesystem::path links;
+  double snap_tolerance_km = 1.0;
+};
+
+struct Commodity {
+  std::string name;
+  double value_of_time_usd_per_teu_h = 0.0;
+  std::set<network::Mode> modes;  ///< modes this commodity may use
+};
+
+struct DemandRow {
+  Located<std::string> origin;
+  Located<std::string> destination;
+  std::string commodity;
+  double teu_per_year = 0.0;
+};
+
+/// A family of routes to compare (e.g. northern rail, Middle Corridor, sea): the best path that
+/// passes at least one of `via`, none of `avoid`, and uses only `modes`.
+struct RouteFamily {
+  std::string name;
+  std::vector<Located<std::string>> via;
+  std::vector<Located<std::string>> avoid;
+  std::set<network::Mode> modes;
+};
+
+enum class FreightMethod { all_or_nothing };
+
+struct FreightSettings {
+  FreightMethod method = FreightMethod::all_or_nothing;
+  double days_per_year = 365.0;  ///< converts annual demand to daily flows
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::filesystem::path file;  ///< the YAML file itself
+  NetworkSource network;
+  std::vector<Commodity> commodities;
+  std::vector<DemandRow> demand;
+  std::vector<RouteFamily> route_families;
+  FreightSettings freight;
+  std::optional<std::filesystem::path> output_dir;  ///< resolved against the scenario's folder
+  std::vector<std::filesystem::path> input_files;   ///< every file read: the scenario, its OD matrices
+
+  [[nodiscard]] const Commodity* find_commodity(std::string_view commodity) const;
+};
+
+/// Reads and checks a scenario file. Throws InputError naming the file, line and key of every problem.
+Scenario load(const std::filesystem::path& file);
+
+/// Checks the ids a scenario names against a network (origins, destinations, via nodes); every
+/// problem names the scenario file and line. Throws InputError.
+void check_against(const Scenario& scenario, const network::Network& network);
+
+/// Reads an OD matrix in CSV (header origin,destination,commodity,teu_per_year; commodity may be
+/// left out). Throws InputError naming file and line.
+std::vector<DemandRow> read_demand_csv(const std::filesystem::path& file, const std::string& default_commodity);
+
+}  // namespace corridor::scenario

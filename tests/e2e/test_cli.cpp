@@ -1,0 +1,240 @@
+// End-to-end: the `corridor` executable on real files, as a planner runs it.
+#include <catch2/catch.hpp>
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+#include <ogrsf_frmts.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "tests/support/run_cli.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace corridor::test;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small corridor: origin X -(1435)- border G (gauge change) -(1520)- hub H - destination D, and a
+// slower ferry alternative X - P - D. Coordinates in lon/lat; lengths from the geometry.
+const char* kNodes = R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"X","name":"Xi'an test","country":"CN","kind":"terminal","dwell_h":12},"geometry":{"type":"Point","coordinates":[108.9,34.3]}},
+{"type":"Feature","properties":{"id":"G","name":"Gate, border","country":"KZ","kind":"border","dwell_h":24,"gauge_change":true,"capacity_teu_per_day":500,"handling_usd_per_teu":150},"geometry":{"type":"Point","coordinates":[82.5,45.2]}},
+{"type":"Feature","properties":{"id":"H","name":"Hub","country":"RU","kind":"junction"},"geometry":{"type":"Point","coordinates":[37.6,55.75]}},
+{"type":"Feature","properties":{"id":"D","name":"Duisburg test","country":"DE","kind":"terminal","dwell_h":12},"geometry":{"type":"Point","coordinates":[6.76,51.43]}},
+{"type":"Feature","properties":{"id":"P","name":"Port","country":"CN","kind":"port","dwell_h":48},"geometry":{"type":"Point","coordinates":[121.5,31.2]}}
+]})";
+
+const char* kLinks = R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"XG","from":"X","to":"G","mode":"rail","gauge_mm":1435,"speed_kmh":50,"cost_usd_per_teu":600,"capacity_teu_per_day":400},"geometry":{"type":"LineString","coordinates":[[108.9,34.3],[103.8,36.1],[87.6,43.8],[82.5,45.2]]}},
+{"type":"Feature","properties":{"id":"GH","from":"G","to":"H","mode":"rail","gauge_mm":1520,"speed_kmh":42,"cost_usd_per_teu":1400},"geometry":{"type":"LineString","coordinates":[[82.5,45.2],[71.4,51.2],[61.4,55.2],[37.6,55.75]]}},
+{"type":"Feature","properties":{"id":"HD","from":"H","to":"D","mode":"rail","gauge_mm":1520,"speed_kmh":40,"cost_usd_per_teu":1200},"geometry":{"type":"LineString","coordinates":[[37.6,55.75],[27.5,53.9],[21.0,52.2],[6.76,51.43]]}},
+{"type":"Feature","properties":{"id":"XP","mode":"rail","gauge_mm":1435,"speed_kmh":45,"cost_usd_per_teu":300},"geometry":{"type":"LineString","coordinates":[[108.9,34.3],[114.3,30.6],[121.5,31.2]]}},
+{"type":"Feature","properties":{"id":"PD","mode":"sea","speed_kmh":30,"cost_usd_per_teu":900,"sailings_per_week":3},"geometry":{"type":"LineString","coordinates":[[121.5,31.2],[103.8,1.2],[80.0,6.0],[43.4,12.6],[32.5,30.0],[14.0,37.0],[-5.6,36.0],[4.0,51.9],[6.76,51.43]]}}
+]})";
+
+std::string scenario_yaml(const std::string& network_block) {
+  return "name: mini\n" + network_block +
+         "commodities:\n  containers: {value_of_time_usd_per_teu_h: 10.0}\n"
+         "demand:\n  - {origin: X, destination: D, teu_per_year: 36500}\n  - {origin: D, destination: X, teu_per_year: 3650}\n"
+         "route_families:\n  overland: {via: [G], modes: [rail]}\n  sea: {via: [P], avoid: [G]}\n";
+}
+
+/// Writes the mini network as two GeoJSON files and converts it to other formats with GDAL.
+struct MiniNetwork {
+  TempDir dir{"e2e"};
+  MiniNetwork() {
+    dir.write("geojson/nodes.geojson", kNodes);
+    dir.write("geojson/links.geojson", kLinks);
+  }
+  /// ogr2ogr-equivalent conversion of both layers into `target` (a file or a folder).
+  void convert(const char* driver, const fs::path& target) const {
+    GDALAllRegister();
+    for (const char* layer : {"nodes", "links"}) {
+      const std::string src = (dir / ("geojson/" + std::string(layer) + ".geojson")).string();
+      GDALDatasetH in = GDALOpenEx(src.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+      REQUIRE(in != nullptr);
+      const bool exists = fs::exists(target);
+      std::vector<std::string> args{"-f", driver, "-nln", layer};
+      if (exists) args.insert(args.end(), {"-update"});
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      GDALVectorTranslateOptions* opt = GDALVectorTranslateOptionsNew(argv.data(), nullptr);
+      int usage_error = 0;
+      GDALDatasetH out = GDALVectorTranslate(target.c_str(), nullptr, 1, &in, opt, &usage_error);
+      GDALVectorTranslateOptionsFree(opt);
+      REQUIRE(out != nullptr);
+      GDALClose(out);
+      GDALClose(in);
+    }
+  }
+};
+
+/// od.csv and the flows of links.geojson, which must agree whatever format the network came in.
+std::string results_fingerprint(const fs::path& out_dir) {
+  std::string fp = read_file(out_dir / "od.csv");
+  const auto links = nlohmann::json::parse(read_file(out_dir / "links.geojson"));
+  for (const auto& f : links["features"])
+    fp += f["properties"]["id"].get<std::string>() + "=" + f["properties"]["flow_teu_per_day"].dump() + ";";
+  return fp;
+}
+
+}  // namespace
+
+TEST_CASE("a network given as GeoJSON pair, GeoPackage and Shapefiles gives the same results", "[e2e]") {
+  MiniNetwork net;
+  net.convert("GPKG", net.dir / "net.gpkg");
+  net.convert("ESRI Shapefile", net.dir / "shp");
+  REQUIRE(fs::exists(net.dir / "shp/links.shp"));
+
+  net.dir.write("geojson.yaml", scenario_yaml("network:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"));
+  net.dir.write("gpkg.yaml", scenario_yaml("network: net.gpkg\n"));
+  net.dir.write("shp.yaml", scenario_yaml("network: shp\n"));
+
+  std::vector<std::string> fingerprints;
+  for (const char* variant : {"geojson", "gpkg", "shp"}) {
+    const auto out = net.dir / ("out-" + std::string(variant));
+    const auto r = run_corridor({"run", (net.dir / (std::string(variant) + ".yaml")).string(), "--out", out.string()});
+    INFO(variant << ": " << r.err);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("Xi'an test") && Contains("Duisburg test"));
+    fingerprints.push_back(results_fingerprint(out));
+  }
+  CHECK(fingerprints[0] == fingerprints[1]);
+  CHECK(fingerprints[0] == fingerprints[2]);
+}
+
+TEST_CASE("the results folder has every file, and links.geojson reads back through GDAL with its attributes", "[e2e]") {
+  MiniNetwork net;
+  const auto yaml = net.dir.write("s.yaml", scenario_yaml("network:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"));
+  const auto out = net.dir / "results";
+  const auto r = run_corridor({"run", yaml.string(), "--out", out.string()});
+  REQUIRE(r.status == 0);
+  for (const char* f : {"links.geojson", "nodes.geojson", "od.csv", "routes.csv", "summary.json"}) CHECK(fs::exists(out / f));
+  // Nothing else: no temporary or partial files left beside or inside the folder.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++entries;
+  CHECK(entries == 5);
+  for (const auto& e : fs::directory_iterator(net.dir.path())) CHECK_THAT(e.path().filename().string(), !Contains("partial"));
+
+  const std::string links_text = read_file(out / "links.geojson");
+  CHECK_THAT(links_text, !Contains("\"crs\""));
+  GDALAllRegister();
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx((out / "links.geojson").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  REQUIRE(ds != nullptr);
+  OGRLayer* layer = ds->GetLayer(0);
+  CHECK(layer->GetFeatureCount() == 5);
+  std::map<std::string, double> flow, util;
+  for (auto& f : *layer) {
+    flow[f->GetFieldAsString("id")] = f->GetFieldAsDouble("flow_teu_per_day");
+    util[f->GetFieldAsString("id")] = f->IsFieldSetAndNotNull(f->GetFieldIndex("utilization")) ? f->GetFieldAsDouble("utilization") : -1.0;
+    CHECK(f->GetFieldAsDouble("length_km") > 0.0);
+    CHECK(f->GetGeometryRef()->getGeometryType() == wkbLineString);
+  }
+  GDALClose(ds);
+  // At $10/h the overland route (9.7 days, $3,350 in tariffs and fees) beats the sea route (31.2 days,
+  // $1,200): 100 TEU/day westbound + 10 eastbound on XG.
+  CHECK(flow["XG"] == Approx(110.0));
+  CHECK(util["XG"] == Approx(100.0 / 400.0));
+  CHECK(flow["PD"] == 0.0);
+  CHECK(util["PD"] == -1.0);  // no capacity given: no utilization, not zero
+
+  const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  CHECK(summary["scenario"] == "mini");
+  CHECK(summary["kpis"]["served_teu_per_year"] == Approx(40150.0));
+  CHECK(summary["inputs"].size() == 3);
+  CHECK(summary["inputs"][0]["sha256"].get<std::string>().size() == 64);
+}
+
+TEST_CASE("od.csv gives names, route, transit days and each route family's days", "[e2e]") {
+  MiniNetwork net;
+  const auto yaml = net.dir.write("s.yaml", scenario_yaml("network:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"));
+  const auto out = net.dir / "r";
+  REQUIRE(run_corridor({"run", yaml.string(), "--out", out.string()}).status == 0);
+  std::istringstream csv(read_file(out / "od.csv"));
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  CHECK(header ==
+        "origin,origin_name,destination,destination_name,commodity,demand_teu_per_year,assigned_teu_per_year,"
+        "unserved_teu_per_year,route_family,transit_time_h,transit_days,cost_usd_per_teu,length_km,route,"
+        "overland_transit_days,overland_cost_usd_per_teu,sea_transit_days,sea_cost_usd_per_teu");
+  CHECK_THAT(row, Contains("X,Xi'an test,D,Duisburg test,containers,36500.0,36500.0,0.0,overland,"));
+  CHECK_THAT(row, Contains(",X>G>H>D,"));
+  // Sea: 12 h at X + XP + 48 h at the port + 28 h mean wait (3 sailings/week) + PD + 12 h at D.
+  std::smatch m;
+  REQUIRE(std::regex_search(row, m, std::regex(R"(,(\d+\.\d+),(\d+\.\d+)$)")));
+  const double sea_days = std::stod(m[1].str());
+  CHECK(sea_days > 25.0);
+  CHECK(sea_days < 35.0);
+}
+
+TEST_CASE("the same inputs give byte-identical results", "[e2e]") {
+  MiniNetwork net;
+  const auto yaml = net.dir.write("s.yaml", scenario_yaml("network:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"));
+  REQUIRE(run_corridor({"run", yaml.string(), "--out", (net.dir / "a").string()}).status == 0);
+  REQUIRE(run_corridor({"run", yaml.string(), "--out", (net.dir / "b").string()}).status == 0);
+  for (const char* f : {"links.geojson", "nodes.geojson", "od.csv", "routes.csv"})
+    CHECK(read_file(net.dir / "a" / f) == read_file(net.dir / "b" / f));
+  auto summary_a = nlohmann::json::parse(read_file(net.dir / "a/summary.json"));
+  auto summary_b = nlohmann::json::parse(read_file(net.dir / "b/summary.json"));
+  summary_a.erase("run_time_s");  // the one field that measures the machine, not the model
+  summary_b.erase("run_time_s");
+  CHECK(summary_a == summary_b);
+}
+
+TEST_CASE("bad input exits 1 with one line per problem naming file and place, and writes no results", "[e2e]") {
+  MiniNetwork net;
+  const auto yaml = net.dir.write("bad.yaml", "name: bad\nnetwork:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"
+                                              "demand:\n  - {origin: X, destination: NOWHERE, teu_per_year: 10}\n"
+                                              "  - {origin: Q, destination: D, teu_per_year: 10}\n");
+  const auto out = net.dir / "never";
+  const auto r = run_corridor({"run", yaml.string(), "--out", out.string()});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("bad.yaml: line 6: destination 'NOWHERE' is not a node of the network"));
+  CHECK_THAT(r.err, Contains("bad.yaml: line 7: origin 'Q' is not a node of the network"));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2);
+  CHECK_FALSE(fs::exists(out));
+
+  // A broken GIS file: the error names it.
+  net.dir.write("geojson/links.geojson", "{\"type\": \"FeatureCollection\", \"features\": [");
+  const auto broken = run_corridor({"run", yaml.string(), "--out", out.string()});
+  CHECK(broken.status == 1);
+  CHECK_THAT(broken.err, Contains("links.geojson") && Contains("cannot open"));
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("validate lists every problem of a network and a scenario; info describes a network", "[e2e]") {
+  MiniNetwork net;
+  std::string links = kLinks;
+  links.replace(links.find("\"speed_kmh\":42"), 14, "\"speed_kmh\":-1");
+  links.replace(links.find("\"to\":\"D\""), 8, "\"to\":\"Z\"");
+  net.dir.write("bad/links.geojson", links);
+  net.dir.write("bad/nodes.geojson", kNodes);
+  const auto r = run_corridor({"validate", (net.dir / "bad/nodes.geojson").string(), (net.dir / "bad/links.geojson").string()});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("links.geojson: link 'GH': attribute 'speed_kmh' is -1, must be positive"));
+  CHECK_THAT(r.err, Contains("links.geojson: link 'HD': 'to' names unknown node 'Z'"));
+
+  const auto ok = run_corridor({"validate", (net.dir / "geojson/links.geojson").string(), (net.dir / "geojson/nodes.geojson").string()});
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.out, Contains("ok (5 nodes, 5 links)"));
+
+  const auto info = run_corridor({"info", (net.dir / "geojson/nodes.geojson").string(), (net.dir / "geojson/links.geojson").string()});
+  CHECK(info.status == 0);
+  CHECK_THAT(info.out, Contains("Nodes: 5") && Contains("Links: 5") && Contains("Connected components (open links): 1"));
+  CHECK_THAT(info.out, Contains("rail") && Contains("sea"));
+}
+
+TEST_CASE("every command has --help, and a wrong command line exits 1", "[e2e]") {
+  for (const char* cmd : {"run", "validate", "info"}) {
+    const auto r = run_corridor({cmd, "--help"});
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("Usage"));
+  }
+  CHECK(run_corridor({"frobnicate"}).status == 1);
+  CHECK(run_corridor({"run"}).status == 1);
+}

@@ -1,0 +1,23 @@
+// The `corridor` subcommands. Each returns the process exit status; errors are thrown
+// (InputError: 1, SolverError: 2) and reported once by main().
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corridor::app {
+
+struct RunOptions {
+  std::filesystem::path scenario;
+  std::optional<std::filesystem::path> out_dir;
+  bool quiet = false;
+};
+
+int run(const RunOptions& options, std::ostream& out);
+int validate(const std::vector<std::string>& files, std::ostream& out);
+int info(const std::vector<std::string>& files, std::ostream& out);
+
+}  // namespace corridor::app

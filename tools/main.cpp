@@ -1,0 +1,55 @@
+// corridor: the command-line interface. Errors are caught here, once, and printed one per line.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "geo/error.hpp"
+#include "tools/app/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"corridor-sim: geospatial transport corridor simulator (freight and gas)", "corridor"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "corridor 0.1.0");
+
+  corridor::app::RunOptions run_opts;
+  std::string out_dir;
+  auto* run = app.add_subcommand("run", "Load a scenario's network and demand, solve, and write the results folder");
+  run->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("--out", out_dir, "Results folder (default: the scenario's output.dir, else out/<scenario name>)");
+  run->add_flag("--quiet,-q", run_opts.quiet, "Print nothing on success");
+
+  std::vector<std::string> validate_files;
+  auto* validate = app.add_subcommand("validate", "Check networks and scenarios without solving; list every problem");
+  validate->add_option("files", validate_files, "Scenario YAML files, or a network (one file with layers nodes and links, or two files)")
+      ->required();
+
+  std::vector<std::string> info_files;
+  auto* info = app.add_subcommand("info", "Counts, modes, countries, lengths and connected components of a network");
+  info->add_option("network", info_files, "A network (one file with layers nodes and links, or two files) or a scenario")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
+
+  try {
+    if (*run) {
+      if (!out_dir.empty()) run_opts.out_dir = out_dir;
+      return corridor::app::run(run_opts, std::cout);
+    }
+    if (*validate) return corridor::app::validate(validate_files, std::cout);
+    if (*info) return corridor::app::info(info_files, std::cout);
+  } catch (const corridor::InputError& e) {
+    for (const auto& p : e.problems()) std::cerr << "error: " << p.str() << '\n';
+    return 1;
+  } catch (const corridor::SolverError& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << '\n';
+    return 3;
+  }
+  return 0;
+}
