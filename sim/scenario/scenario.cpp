@@ -126,27 +126,53 @@ std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& 
   return rows;
 }
 
-Scenario load(const fs::path& file) {
+namespace {
+
+constexpr int kMaxExtendsDepth = 16;
+
+void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) {
+  const fs::path canonical = fs::weakly_canonical(file);
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& c : chain) cycle += c.filename().string() + " -> ";
+    throw InputError(file.string(), "", "cyclic extends: " + cycle + file.filename().string());
+  }
+  if (chain.size() >= kMaxExtendsDepth)
+    throw InputError(file.string(), "", "extends is nested deeper than " + std::to_string(kMaxExtendsDepth) + " files");
+  chain.push_back(canonical);
+
   YamlReader yr(file);
   const YAML::Node root = yr.parse();
   yr.expect_map(root, "scenario",
-                {"name", "description", "network", "commodities", "demand", "demand_csv", "route_families", "freight", "output"});
+                {"extends", "name", "description", "network", "commodities", "demand", "demand_csv", "route_families",
+                 "freight", "output", "add", "edits"});
   const fs::path dir = file.parent_path();
   const std::string fname = file.string();
 
-  Scenario s;
+  if (const auto parent = yr.optional_text(root, "extends")) {
+    const fs::path parent_file = resolve(dir, *parent);
+    if (!fs::exists(parent_file)) yr.fail(root["extends"], "extends", "file '" + parent_file.string() + "' does not exist");
+    load_into(s, parent_file, chain);
+  } else {
+    s.name = file.stem().string();
+  }
   s.file = file;
   s.input_files.push_back(file);
-  s.name = yr.optional_text(root, "name").value_or(file.stem().string());
-  s.description = yr.optional_text(root, "description").value_or("");
+  if (auto name = yr.optional_text(root, "name")) s.name = *name;
+  else if (root["extends"]) s.name = file.stem().string();
+  if (auto description = yr.optional_text(root, "description")) s.description = *description;
 
   // network
   const YAML::Node net = root["network"];
-  if (!net) yr.fail(root, "network", "missing required key");
-  if (net.IsScalar()) {
+  if (!net && s.network.dataset.empty() && s.network.nodes.empty()) yr.fail(root, "network", "missing required key");
+  if (!net) {
+    // inherited
+  } else if (net.IsScalar()) {
+    s.network = NetworkSource{};
     s.network.dataset = resolve(dir, net.as<std::string>());
   } else {
     yr.expect_map(net, "network", {"dataset", "nodes", "links", "snap_tolerance_km"});
+    s.network = NetworkSource{};
     if (auto ds = yr.optional_text(net, "dataset")) {
       if (net["nodes"] || net["links"]) yr.fail(net, "dataset", "give either dataset or nodes and links, not both");
       s.network.dataset = resolve(dir, *ds);
@@ -159,6 +185,7 @@ Scenario load(const fs::path& file) {
 
   // commodities
   if (const YAML::Node cs = root["commodities"]) {
+    s.commodities.clear();
     if (!cs.IsMap()) yr.fail(cs, "commodities", "expected a mapping of commodity name to settings");
     for (const auto& kv : cs) {
       Commodity c;
@@ -177,7 +204,8 @@ Scenario load(const fs::path& file) {
   }
   const std::string default_commodity = s.commodities.front().name;
 
-  // demand
+  // demand: a file that gives demand replaces what it inherits
+  if (root["demand"] || root["demand_csv"]) s.demand.clear();
   if (const YAML::Node d = root["demand"]) {
     yr.expect_sequence(d, "demand");
     for (const auto& item : d) {
@@ -209,6 +237,7 @@ Scenario load(const fs::path& file) {
 
   // route families
   if (const YAML::Node rf = root["route_families"]) {
+    s.route_families.clear();
     if (!rf.IsMap()) yr.fail(rf, "route_families", "expected a mapping of family name to {via, modes}");
     for (const auto& kv : rf) {
       RouteFamily fam;
@@ -238,7 +267,39 @@ Scenario load(const fs::path& file) {
     yr.expect_map(out, "output", {"dir"});
     if (const auto d = yr.optional_text(out, "dir")) s.output_dir = resolve(dir, *d);
   }
+
+  // additions and edits append to the inherited ones
+  if (const YAML::Node add = root["add"]) {
+    yr.expect_sequence(add, "add");
+    for (const auto& item : add) {
+      yr.expect_map(item, "add entry", {"dataset", "nodes", "links"});
+      NetworkAddition a;
+      if (auto ds = yr.optional_text(item, "dataset")) a.dataset = resolve(dir, *ds);
+      if (auto n = yr.optional_text(item, "nodes")) a.nodes = resolve(dir, *n);
+      if (auto l = yr.optional_text(item, "links")) a.links = resolve(dir, *l);
+      if (a.dataset.empty() && a.nodes.empty() && a.links.empty()) yr.fail(item, "add", "give dataset, or nodes and/or links");
+      s.additions.push_back(std::move(a));
+    }
+  }
+  if (const YAML::Node edits = root["edits"]) {
+    yr.expect_sequence(edits, "edits");
+    for (const auto& item : edits) s.edits.push_back(parse_edit(yr, item, dir));
+  }
+  chain.pop_back();
+}
+
+}  // namespace
+
+Scenario load(const fs::path& file) {
+  Scenario s;
+  std::vector<fs::path> chain;
+  load_into(s, file, chain);
   return s;
+}
+
+void apply_edits(Scenario& scenario, network::Network& net) {
+  apply_network_edits(net, scenario.edits);
+  apply_demand_edits(net, scenario.demand, scenario.edits);
 }
 
 void check_against(const Scenario& s, const network::Network& net) {

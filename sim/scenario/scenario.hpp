@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/network/network.hpp"
+#include "sim/scenario/edits.hpp"
 
 namespace corridor::scenario {
 
@@ -59,6 +60,13 @@ struct FreightSettings {
   double days_per_year = 365.0;  ///< converts annual demand to daily flows
 };
 
+/// GIS files whose nodes and links are added to the network before the edits apply.
+struct NetworkAddition {
+  std::filesystem::path dataset;  ///< one source with layers nodes and links, or
+  std::filesystem::path nodes;    ///< a file per layer (either may be empty)
+  std::filesystem::path links;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -70,12 +78,20 @@ struct Scenario {
   FreightSettings freight;
   std::optional<std::filesystem::path> output_dir;  ///< resolved against the scenario's folder
   std::vector<std::filesystem::path> input_files;   ///< every file read: the scenario, its OD matrices
+  std::vector<NetworkAddition> additions;           ///< `add:` entries, in order
+  std::vector<Edit> edits;                          ///< `edits:`, parents' first
 
   [[nodiscard]] const Commodity* find_commodity(std::string_view commodity) const;
 };
 
-/// Reads and checks a scenario file. Throws InputError naming the file, line and key of every problem.
+/// Reads and checks a scenario file, following `extends:` (the parent is read first and this file
+/// overrides it: mappings merge key by key, `demand` replaces, `edits` and `add` append). Paths are
+/// relative to the file that writes them. Throws InputError naming the file, line and key.
 Scenario load(const std::filesystem::path& file);
+
+/// Applies the scenario's edits: network edits to `net` (a copy of the loaded network), demand
+/// scalings to the scenario's demand. Call after check_against.
+void apply_edits(Scenario& scenario, network::Network& net);
 
 /// Checks the ids a scenario names against a network (origins, destinations, via nodes); every
 /// problem names the scenario file and line. Throws InputError.

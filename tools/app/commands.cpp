@@ -69,9 +69,8 @@ bool is_scenario_file(const std::string& path) {
 
 int run(const RunOptions& options, std::ostream& out) {
   const auto start = std::chrono::steady_clock::now();
-  const scenario::Scenario s = scenario::load(options.scenario);
-  const network::Network net = load_network(s.network);
-  scenario::check_against(s, net);
+  scenario::Scenario s = scenario::load(options.scenario);
+  const network::Network net = prepare(s);
   const freight::FreightResults r = freight::assign_all_or_nothing(net, s);
   const double run_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -102,9 +101,8 @@ int validate(const std::vector<std::string>& files, std::ostream& out) {
       continue;
     }
     try {
-      const auto s = scenario::load(f);
-      const auto net = load_network(s.network);
-      scenario::check_against(s, net);
+      auto s = scenario::load(f);
+      const auto net = prepare(s);
       out << f << ": ok (scenario '" << s.name << "', " << s.demand.size() << " demands, network of "
           << net.nodes().size() << " nodes and " << net.links().size() << " links)\n";
     } catch (const InputError& e) {
@@ -127,7 +125,7 @@ int validate(const std::vector<std::string>& files, std::ostream& out) {
 
 int info(const std::vector<std::string>& files, std::ostream& out) {
   network::Network net;
-  if (files.size() == 1 && is_scenario_file(files.front())) net = load_network(scenario::load(files.front()).network);
+  if (files.size() == 1 && is_scenario_file(files.front())) net = load_network(scenario::load(files.front()));
   else net = load_network(files);
   const auto s = network::summarize(net);
   out << "Nodes: " << s.node_count << "\nLinks: " << s.link_count << " (" << s.closed_link_count
