@@ -22,7 +22,4 @@ void write_layer(const std::filesystem::path& path, const std::string& layer_nam
 /// Writes text to `path` atomically (temp file in the same folder, then rename).
 void write_text(const std::filesystem::path& path, std::string_view content);
 
-/// A CSV field quoted as RFC 4180 requires (only when it holds a comma, quote or line break).
-std::string csv_field(std::string_view text);
-
 }  // namespace corridor::geo

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "geo/error.hpp"
+#include "tools/app/batch_command.hpp"
 #include "tools/app/commands.hpp"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,15 @@ int main(int argc, char** argv) {
   info->add_option("network", info_files, "A network (one file with layers nodes and links, or two files) or a scenario")
       ->required();
 
+  corridor::app::BatchOptions batch_opts;
+  std::string batch_out;
+  auto* batch = app.add_subcommand("batch", "Run a study: many scenarios in parallel (and across MPI ranks under mpirun), resumable");
+  batch->add_option("study", batch_opts.study, "Study YAML file")->required()->check(CLI::ExistingFile);
+  batch->add_option("--out", batch_out, "Study folder (default out/<study name>); rerunning into it resumes");
+  batch->add_option("--jobs,-j", batch_opts.jobs, "Worker threads per process (default: all cores)");
+  batch->add_flag("--fresh", batch_opts.fresh, "Discard the rows of an earlier run in the folder");
+  batch->add_flag("--quiet,-q", batch_opts.quiet, "No progress and no summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,6 +48,10 @@ int main(int argc, char** argv) {
     if (*run) {
       if (!out_dir.empty()) run_opts.out_dir = out_dir;
       return corridor::app::run(run_opts, std::cout);
+    }
+    if (*batch) {
+      if (!batch_out.empty()) batch_opts.out_dir = batch_out;
+      return corridor::app::batch(batch_opts, std::cout, std::cerr);
     }
     if (*validate) return corridor::app::validate(validate_files, std::cout);
     if (*info) return corridor::app::info(info_files, std::cout);

@@ -79,6 +79,8 @@ bool any_of(const std::vector<std::string>& list, const std::string& value) {
 
 std::string where(const std::string& file, int line) { return file.empty() ? "" : "line " + std::to_string(line); }
 
+}  // namespace
+
 Selector parse_selector(const YamlReader& yr, const YAML::Node& node, const fs::path& base_dir) {
   if (!node.IsMap()) yr.fail(node, "select", "expected a mapping (ids, attribute filters, area, what)");
   Selector s;
@@ -118,6 +120,8 @@ Selector parse_selector(const YamlReader& yr, const YAML::Node& node, const fs::
   if (s.ids.empty() && s.filters.empty() && !s.area) yr.fail(node, "select", "selects nothing: give ids, attribute filters or an area");
   return s;
 }
+
+namespace {
 
 std::string attribute_text(const geo::Feature& f, const std::string& name) {
   const geo::Value* v = f.find(name);

@@ -54,6 +54,9 @@ struct Edit {
   int line = 0;
 };
 
+/// Parses a selector mapping (ids, attribute filters, area, what). Throws InputError.
+Selector parse_selector(const YamlReader& yr, const YAML::Node& node, const std::filesystem::path& base_dir);
+
 /// Parses one entry of an `edits:` list (paths resolved against `base_dir`). Throws InputError.
 Edit parse_edit(const YamlReader& yr, const YAML::Node& node, const std::filesystem::path& base_dir);
 

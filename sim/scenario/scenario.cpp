@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "geo/csv.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
 namespace corridor::scenario {
@@ -27,32 +28,12 @@ fs::path resolve(const fs::path& base_dir, const std::string& relative) {
   return p.is_absolute() ? p : (base_dir / p).lexically_normal();
 }
 
-/// Splits one CSV line (RFC 4180 quoting, no embedded line breaks).
+/// The trimmed fields of one CSV line.
 std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
+  auto out = geo::csv_split(line);
   for (auto& field : out) {
-    const auto b = field.find_first_not_of(" \t");
-    const auto e = field.find_last_not_of(" \t");
+    const auto b = field.find_first_not_of(" 	");
+    const auto e = field.find_last_not_of(" 	");
     field = b == std::string::npos ? std::string{} : field.substr(b, e - b + 1);
   }
   return out;

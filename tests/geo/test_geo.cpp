@@ -6,6 +6,7 @@
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/reader.hpp"
+#include "geo/csv.hpp"
 #include "geo/writer.hpp"
 #include "tests/support/temp_dir.hpp"
 

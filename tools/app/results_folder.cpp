@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/csv.hpp"
 #include "geo/writer.hpp"
 
 namespace corridor::app {

@@ -1,0 +1,220 @@
+#include "sim/batch/runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "geo/error.hpp"
+#include "geo/csv.hpp"
+#include "geo/writer.hpp"
+
+namespace corridor::batch {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string number(double x, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+bool in(const std::vector<std::string>& list, const std::string& id) {
+  return list.empty() || std::find(list.begin(), list.end(), id) != list.end();
+}
+
+/// Served TEU and demand-weighted mean / worst transit days over the OD pairs matching a group.
+struct GroupFigures {
+  double served = 0.0, weighted_days = 0.0, worst_days = 0.0, unserved = 0.0;
+};
+
+GroupFigures group_figures(const network::Network& net, const freight::FreightResults& r, const OdGroup* g) {
+  GroupFigures out;
+  for (const auto& od : r.od) {
+    if (g != nullptr && !(in(g->origins, net.nodes()[od.origin].id) && in(g->destinations, net.nodes()[od.destination].id)))
+      continue;
+    out.served += od.assigned_teu_per_year;
+    out.unserved += od.unserved_teu_per_year;
+    if (od.route) {
+      const double days = od.route->time_h / 24.0;
+      out.weighted_days += od.assigned_teu_per_year * days;
+      out.worst_days = std::max(out.worst_days, days);
+    }
+  }
+  return out;
+}
+
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+}  // namespace
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + geo::csv_field(fields[i]);
+  return out;
+}
+
+std::vector<std::string> kpi_header(const Study& study) {
+  std::vector<std::string> h{"scenario_id", "case"};
+  for (const auto& p : study.parameters) h.push_back(p.name);
+  h.insert(h.end(), {"draw", "status", "served_teu_per_year", "unserved_teu_per_year", "mean_transit_days", "worst_transit_days"});
+  for (const auto& g : study.od_groups) {
+    h.push_back(g.name + "_served_teu_per_year");
+    h.push_back(g.name + "_mean_transit_days");
+    h.push_back(g.name + "_worst_transit_days");
+  }
+  for (const auto& b : study.bottlenecks) h.push_back("utilization_" + b);
+  h.insert(h.end(), {"converged", "error"});
+  return h;
+}
+
+bool wants_kept(const Study& study, const Variant& v) {
+  for (const auto& k : study.keep)
+    if (k == "all" || k == v.id || k == study.cases[v.case_index].name) return true;
+  return false;
+}
+
+Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const Variant& v, bool keep_results) {
+  const auto header = kpi_header(study);
+  Outcome out;
+  out.row.assign(header.size(), "");
+  std::size_t col = 0;
+  out.row[col++] = v.id;
+  out.row[col++] = study.cases[v.case_index].name;
+  for (double x : study.grid_values[v.grid_index]) out.row[col++] = number(x, 6);
+  out.row[col++] = v.draw ? std::to_string(*v.draw) : "";
+  const std::size_t status_col = col++;
+
+  try {
+    const CaseInputs& inputs = cases[v.case_index];
+    scenario::Scenario s = inputs.scenario;
+    network::Network net = inputs.network;
+    const auto& kase = study.cases[v.case_index];
+    s.edits.insert(s.edits.end(), kase.edits.begin(), kase.edits.end());
+    s.edits.insert(s.edits.end(), study.grid[v.grid_index].begin(), study.grid[v.grid_index].end());
+    if (v.draw) {
+      auto failures = draw_failures(study, inputs.network, *v.draw);
+      s.edits.insert(s.edits.end(), failures.begin(), failures.end());
+    }
+    if (!keep_results) s.route_families.clear();  // comparisons are for kept, full results only
+    scenario::check_against(s, net);
+    scenario::apply_edits(s, net);
+    freight::FreightResults r = freight::assign_all_or_nothing(net, s);
+
+    const GroupFigures all = group_figures(net, r, nullptr);
+    out.row[col++] = number(all.served, 1);
+    out.row[col++] = number(all.unserved, 1);
+    out.row[col++] = all.served > 0 ? number(all.weighted_days / all.served, 3) : "";
+    out.row[col++] = number(all.worst_days, 3);
+    for (const auto& g : study.od_groups) {
+      const GroupFigures f = group_figures(net, r, &g);
+      out.row[col++] = number(f.served, 1);
+      out.row[col++] = f.served > 0 ? number(f.weighted_days / f.served, 3) : "";
+      out.row[col++] = number(f.worst_days, 3);
+    }
+    for (const auto& b : study.bottlenecks) {
+      std::optional<double> u;
+      if (const auto n = net.find_node(b)) u = freight::node_utilization(net, r, *n);
+      else if (const auto l = net.find_link(b)) u = freight::link_utilization(net, r, *l);
+      else throw InputError(study.file.string(), "kpis", "bottleneck '" + b + "' is not a node or link of the network");
+      out.row[col++] = u ? number(*u, 4) : "";
+    }
+    out.row[col++] = "true";
+    out.row[status_col] = "ok";
+    out.ok = true;
+    if (keep_results) {
+      out.scenario = std::move(s);
+      out.network = std::move(net);
+      out.results = std::move(r);
+    }
+  } catch (const InputError& e) {
+    out.row[status_col] = "error";
+    out.row.back() = one_line(e.problems().empty() ? e.what() : e.problems().front().str());
+  } catch (const SolverError& e) {
+    out.row[status_col] = "unconverged";
+    out.row[header.size() - 2] = "false";
+    out.row.back() = one_line(e.what());
+  } catch (const std::exception& e) {
+    out.row[status_col] = "error";
+    out.row.back() = one_line(std::string("internal error: ") + e.what());
+  }
+  return out;
+}
+
+std::optional<std::string> read_row(const fs::path& rows_dir, const Variant& v) {
+  std::ifstream in(rows_dir / (v.id + ".csv"), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string line;
+  if (!std::getline(in, line) || line.empty()) return std::nullopt;
+  return line;
+}
+
+RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases, const std::vector<Variant>& variants,
+                        const RunOptions& options) {
+  RunSummary summary;
+  summary.total = options.assigned.size();
+  fs::create_directories(options.rows_dir);
+  std::vector<std::size_t> todo;
+  for (std::size_t i : options.assigned) {
+    if (read_row(options.rows_dir, variants[i])) ++summary.skipped;
+    else todo.push_back(i);
+  }
+
+  std::atomic<std::size_t> next{0};
+  std::mutex lock;
+  std::size_t done = summary.skipped;
+  std::exception_ptr fatal;
+  if (options.progress) options.progress(done, summary.total);
+
+  auto worker = [&] {
+    for (;;) {
+      if (options.stop && options.stop->load()) return;
+      const std::size_t k = next.fetch_add(1);
+      if (k >= todo.size()) return;
+      const Variant& v = variants[todo[k]];
+      const bool keep = options.keep && wants_kept(study, v);
+      try {
+        const Outcome outcome = evaluate(study, cases, v, keep);
+        if (keep && outcome.ok) options.keep(v, outcome);
+        // Committed atomically: a row file is complete or absent.
+        geo::write_text(options.rows_dir / (v.id + ".csv"), csv_line(outcome.row) + "\n");
+        std::lock_guard<std::mutex> g(lock);
+        ++(outcome.ok ? summary.solved : summary.failed);
+        ++done;
+        if (options.progress) options.progress(done, summary.total);
+      } catch (...) {
+        std::lock_guard<std::mutex> g(lock);
+        if (!fatal) fatal = std::current_exception();
+        return;
+      }
+    }
+  };
+  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(todo.size(), 1))));
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (fatal) std::rethrow_exception(fatal);
+  summary.interrupted = done < summary.total;
+  return summary;
+}
+
+std::string assemble_kpis(const Study& study, const std::vector<Variant>& variants, const fs::path& rows_dir) {
+  std::string out = csv_line(kpi_header(study)) + "\n";
+  for (const auto& v : variants) {
+    const auto row = read_row(rows_dir, v);
+    if (!row) throw std::runtime_error("variant " + v.id + " has no committed row in " + rows_dir.string());
+    out += *row + "\n";
+  }
+  return out;
+}
+
+}  // namespace corridor::batch

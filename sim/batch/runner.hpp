@@ -1,0 +1,71 @@
+// Solving the variants of a study: each becomes one KPI row, committed to disk as it finishes
+// (rows/<id>.csv), so that a rerun skips finished variants and an interruption loses only those in flight.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/batch/study.hpp"
+#include "sim/freight/assignment.hpp"
+
+namespace corridor::batch {
+
+/// A case ready to vary: its scenario (with the case's own file, if any) and its network as loaded
+/// (additions joined, edits not yet applied).
+struct CaseInputs {
+  scenario::Scenario scenario;
+  network::Network network;
+};
+
+/// What solving one variant gives.
+struct Outcome {
+  std::vector<std::string> row;  ///< KPI values, in kpi_header order
+  bool ok = false;
+  // Full results, filled only when asked for (cases to keep):
+  std::optional<scenario::Scenario> scenario;
+  std::optional<network::Network> network;
+  std::optional<freight::FreightResults> results;
+};
+
+/// The kpis.csv header for a study.
+std::vector<std::string> kpi_header(const Study& study);
+
+/// Applies a variant's edits (case, grid point, Monte Carlo draw) to copies of its case's inputs,
+/// solves, and reduces the results to a KPI row. Bad edits and solver failures give an error row.
+Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const Variant& variant, bool keep_results);
+
+/// Whether a variant's full results folder is asked for (`keep:` names its id, its case, or "all").
+bool wants_kept(const Study& study, const Variant& variant);
+
+struct RunOptions {
+  std::filesystem::path rows_dir;  ///< where rows/<id>.csv are committed
+  unsigned jobs = 1;
+  std::vector<std::size_t> assigned;  ///< indices of the variants this process runs (all, or an MPI rank's share)
+  const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop taking new variants
+  std::function<void(std::size_t done, std::size_t total)> progress;            ///< called under a lock
+  std::function<void(const Variant&, const Outcome&)> keep;                     ///< writes a kept results folder
+};
+
+struct RunSummary {
+  std::size_t total = 0, skipped = 0, solved = 0, failed = 0;
+  bool interrupted = false;
+};
+
+/// Runs the assigned variants not yet on disk, in `jobs` threads.
+RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases, const std::vector<Variant>& variants,
+                        const RunOptions& options);
+
+/// The committed row of a variant, or nullopt.
+std::optional<std::string> read_row(const std::filesystem::path& rows_dir, const Variant& variant);
+
+/// kpis.csv from the committed rows of every variant (in variant order). Throws if a row is missing.
+std::string assemble_kpis(const Study& study, const std::vector<Variant>& variants, const std::filesystem::path& rows_dir);
+
+/// One CSV line from fields (RFC 4180 quoting).
+std::string csv_line(const std::vector<std::string>& fields);
+
+}  // namespace corridor::batch

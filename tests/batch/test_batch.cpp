@@ -1,0 +1,210 @@
+// sim/batch and `corridor batch`: study expansion, seeded draws, KPI rows, parallel, resumable runs.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "geo/csv.hpp"
+#include "geo/error.hpp"
+#include "geo/reader.hpp"
+#include "sim/batch/expression.hpp"
+#include "sim/batch/runner.hpp"
+#include "sim/batch/study.hpp"
+#include "tests/support/mini_network.hpp"
+#include "tests/support/run_cli.hpp"
+
+using namespace corridor;
+using namespace corridor::test;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The mini corridor with a base scenario, ready for studies.
+struct StudyFixture : MiniNetwork {
+  StudyFixture() {
+    dir.write("base.yaml", R"(name: base
+network: {nodes: geojson/nodes.geojson, links: geojson/links.geojson}
+commodities:
+  containers: {value_of_time_usd_per_teu_h: 10}
+demand:
+  - {origin: X, destination: D, teu_per_year: 36500}
+  - {origin: D, destination: X, teu_per_year: 3650}
+)");
+    dir.write("closed.yaml", "extends: base.yaml\nedits:\n  - close: {id: GH}\n");
+  }
+};
+
+const char* kStudy = R"(name: demo
+base: base.yaml
+cases:
+  - {name: open}
+  - {name: overland-closed, scenario: closed.yaml}
+parameters:
+  growth: {from: 0, to: 0.5, step: 0.25}
+edits:
+  - scale_demand: {origin: X, factor: 1 + $growth}
+monte_carlo:
+  draws: 4
+  seed: 7
+  failures:
+    - {select: {kind: border}, probability: 0.5}
+kpis:
+  od_groups:
+    westbound: {origins: [X], destinations: [D]}
+  bottlenecks: [G, XG]
+keep: [s00000]
+)";
+
+std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
+  std::istringstream in(read_file(p));
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) rows.push_back(geo::csv_split(line));
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("parameter expressions evaluate + - * / and parentheses over $parameters", "[batch]") {
+  const std::map<std::string, double> p{{"growth", 0.25}, {"x", 2.0}};
+  CHECK(batch::evaluate("1 + $growth", p) == 1.25);
+  CHECK(batch::evaluate("2 * ($x - 0.5) / 3", p) == Approx(1.0));
+  CHECK(batch::evaluate("-$x", p) == -2.0);
+  CHECK_THROWS_WITH(batch::evaluate("1 + $nope", p), Contains("unknown parameter '$nope'"));
+  CHECK_THROWS_WITH(batch::evaluate("1 +", p), Contains("ends too early"));
+  CHECK_THROWS_WITH(batch::evaluate("(1", p), Contains("missing ')'"));
+}
+
+TEST_CASE("a study expands to cases x grid points x draws, the grid in cartesian order", "[batch]") {
+  StudyFixture f;
+  const auto file = f.dir.write("study.yaml", kStudy);
+  const auto study = batch::load_study(file);
+  REQUIRE(study.parameters.size() == 1);
+  CHECK(study.parameters[0].values == std::vector<double>{0.0, 0.25, 0.5});
+  const auto variants = batch::expand(study);
+  REQUIRE(variants.size() == 2 * 3 * 4);
+  CHECK(variants[0].id == "s00000");
+  CHECK(variants[5].case_index == 0);
+  CHECK(variants[5].grid_index == 1);
+  CHECK(*variants[5].draw == 1);
+  CHECK(variants[12].case_index == 1);
+  // $growth substituted: the scale_demand factor of grid point 2 is 1.5.
+  CHECK(study.grid[2][0].factor == 1.5);
+}
+
+TEST_CASE("Monte Carlo draws depend only on seed and draw number, and fail about the given share", "[batch]") {
+  StudyFixture f;
+  f.dir.write("mc.yaml", R"(base: base.yaml
+monte_carlo:
+  draws: 2000
+  seed: 11
+  failures:
+    - {select: {mode: rail}, probability: 0.2}
+)");
+  const auto study = batch::load_study(f.dir / "mc.yaml");
+  std::size_t failed = 0, elements = 0;
+  std::vector<std::string> first_draw;
+  {
+    // 4 rail links (XG, GH, HD, XP): 2000 draws x 4 elements, 20% each.
+    const auto mini = network::Network::build(geo::read_layer((f.dir / "geojson/nodes.geojson").string()),
+                                              geo::read_layer((f.dir / "geojson/links.geojson").string()));
+    for (std::size_t d = 0; d < 2000; ++d) {
+      const auto edits = batch::draw_failures(study, mini, d);
+      failed += edits.size();
+      elements += 4;
+      if (d == 17) for (const auto& e : edits) first_draw.push_back(e.select.ids[0]);
+    }
+    // Same seed and draw: same failures, whatever else ran before.
+    std::vector<std::string> again;
+    for (const auto& e : batch::draw_failures(study, mini, 17)) again.push_back(e.select.ids[0]);
+    CHECK(again == first_draw);
+  }
+  const double share = static_cast<double>(failed) / static_cast<double>(elements);
+  CHECK(share == Approx(0.2).margin(0.02));  // 8000 Bernoulli trials: 3 sigma = 0.013
+}
+
+TEST_CASE("corridor batch writes one KPI row per scenario, identical for 1 and 2 workers, and resumes", "[batch][e2e]") {
+  StudyFixture f;
+  const auto file = f.dir.write("study.yaml", kStudy);
+  const auto one = run_corridor({"batch", file.string(), "--out", (f.dir / "one").string(), "--jobs", "1"});
+  INFO(one.err);
+  REQUIRE(one.status == 0);
+  const auto two = run_corridor({"batch", file.string(), "--out", (f.dir / "two").string(), "--jobs", "2"});
+  REQUIRE(two.status == 0);
+  CHECK(read_file(f.dir / "one/kpis.csv") == read_file(f.dir / "two/kpis.csv"));
+  // Not a terminal: plain progress lines.
+  CHECK_THAT(one.err, Contains("progress: 24/24 scenarios"));
+
+  const auto rows = read_csv(f.dir / "one/kpis.csv");
+  REQUIRE(rows.size() == 25);
+  const auto& h = rows[0];
+  auto col = [&](const std::string& name) { return static_cast<std::size_t>(std::find(h.begin(), h.end(), name) - h.begin()); };
+  REQUIRE(col("utilization_XG") < h.size());
+  REQUIRE(col("westbound_mean_transit_days") < h.size());
+  // s00000: case open, growth 0, draw 0.
+  CHECK(rows[1][col("scenario_id")] == "s00000");
+  CHECK(rows[1][col("case")] == "open");
+  CHECK(rows[1][col("growth")] == "0.000000");
+  CHECK(rows[1][col("draw")] == "0");
+  // Demand grows with $growth: 36500 x 1.5 + 3650 on grid point 2 when nothing failed on the way.
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    CHECK(row[col("status")] == "ok");
+    const double served = std::stod(row[col("served_teu_per_year")]);
+    const double unserved = std::stod(row[col("unserved_teu_per_year")]);
+    const double growth = std::stod(row[col("growth")]);
+    CHECK(served + unserved == Approx(36500.0 * (1.0 + growth) + 3650.0));
+  }
+  // With the overland link closed everything goes by sea: no flow through the border G.
+  for (std::size_t r = 13; r < rows.size(); ++r) CHECK(std::stod(rows[r][col("utilization_G")]) == 0.0);
+  // The kept scenario has its full results folder.
+  CHECK(fs::exists(f.dir / "one/kept/s00000/links.geojson"));
+  CHECK(fs::exists(f.dir / "one/kept/s00000/od.csv"));
+
+  // A rerun finds every row committed and solves nothing.
+  const auto again = run_corridor({"batch", file.string(), "--out", (f.dir / "one").string()});
+  REQUIRE(again.status == 0);
+  CHECK_THAT(again.out, Contains("Solved 0, resumed 24"));
+  // A lost row (a worker killed mid-study) is solved again, and the result is the same.
+  fs::remove(f.dir / "one/rows/s00007.csv");
+  const auto resumed = run_corridor({"batch", file.string(), "--out", (f.dir / "one").string()});
+  CHECK_THAT(resumed.out, Contains("Solved 1, resumed 23"));
+  CHECK(read_file(f.dir / "one/kpis.csv") == read_file(f.dir / "two/kpis.csv"));
+}
+
+TEST_CASE("a failing scenario is recorded with its error and the study goes on", "[batch][e2e]") {
+  StudyFixture f;
+  const auto file = f.dir.write("study.yaml", R"(base: base.yaml
+cases:
+  - {name: good}
+  - name: bad
+    edits:
+      - close: {id: NOT-A-LINK}
+)");
+  const auto r = run_corridor({"batch", file.string(), "--out", (f.dir / "out").string()});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("1 failed"));
+  const auto rows = read_csv(f.dir / "out/kpis.csv");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][3] == "ok");
+  CHECK(rows[2][3] == "error");
+  CHECK_THAT(rows[2].back(), Contains("study.yaml: line 6: 'NOT-A-LINK' is not a node or link"));
+}
+
+TEST_CASE("a study folder of another study is refused unless --fresh; study errors name file and line", "[batch][e2e]") {
+  StudyFixture f;
+  const auto a = f.dir.write("a.yaml", "base: base.yaml\nparameters:\n  k: [1, 2]\nedits:\n  - scale_demand: {factor: $k}\n");
+  const auto b = f.dir.write("b.yaml", "base: base.yaml\nparameters:\n  k: [1, 3]\nedits:\n  - scale_demand: {factor: $k}\n");
+  REQUIRE(run_corridor({"batch", a.string(), "--out", (f.dir / "s").string()}).status == 0);
+  const auto refused = run_corridor({"batch", b.string(), "--out", (f.dir / "s").string()});
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.err, Contains("holds the results of a different study"));
+  CHECK(run_corridor({"batch", b.string(), "--out", (f.dir / "s").string(), "--fresh"}).status == 0);
+
+  const auto bad = f.dir.write("bad.yaml", "base: base.yaml\nparameters:\n  k: [1, 2]\nedits:\n  - scale_demand: {factor: $q}\n");
+  const auto r = run_corridor({"batch", bad.string()});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("bad.yaml: line 5") && Contains("unknown parameter '$q'"));
+  const auto typo = f.dir.write("typo.yaml", "base: base.yaml\nmonte_carlo: {draws: 3, failures: [{select: {id: G}, probablity: 0.1}]}\n");
+  CHECK_THAT(run_corridor({"batch", typo.string()}).err, Contains("typo.yaml: line 2, key 'probablity': unknown key in failure"));
+}

@@ -1,0 +1,178 @@
+#include "tools/app/batch_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <thread>
+
+#include "geo/csv.hpp"
+#include "geo/error.hpp"
+#include "geo/writer.hpp"
+#include "sim/batch/runner.hpp"
+#include "tools/app/mpi_session.hpp"
+#include "tools/app/network_io.hpp"
+#include "tools/app/results_folder.hpp"
+
+namespace corridor::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_interrupt(int) { g_stop.store(true); }
+
+/// done/total, rate and ETA: a bar redrawn in place on a terminal, a line every tenth otherwise.
+class Progress {
+public:
+  Progress(std::ostream& err, bool quiet) : err_(err), quiet_(quiet), tty_(::isatty(STDERR_FILENO) == 1) {}
+
+  void update(std::size_t done, std::size_t total) {
+    if (quiet_ || total == 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!started_) {
+      started_ = true;
+      start_ = now;
+      first_done_ = done;
+    }
+    const double elapsed_s = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed_s > 0 ? static_cast<double>(done - first_done_) / elapsed_s : 0.0;
+    const double eta_s = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
+    char line[160];
+    if (tty_) {
+      if (done != total && std::chrono::duration<double>(now - last_draw_).count() < 0.1) return;
+      last_draw_ = now;
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total));
+      std::snprintf(line, sizeof line, "\r[%-*s] %zu/%zu  %.1f/s  ETA %d:%02d ", kWidth,
+                    std::string(static_cast<std::size_t>(filled), '#').c_str(), done, total, rate,
+                    static_cast<int>(eta_s) / 60, static_cast<int>(eta_s) % 60);
+      err_ << line << (done == total ? "\n" : "") << std::flush;
+    } else {
+      const std::size_t tenth = done * 10 / total;
+      if (done != total && tenth == last_tenth_) return;
+      last_tenth_ = tenth;
+      std::snprintf(line, sizeof line, "progress: %zu/%zu scenarios, %.1f/s, ETA %.0f s\n", done, total, rate, eta_s);
+      err_ << line << std::flush;
+    }
+  }
+
+private:
+  std::ostream& err_;
+  bool quiet_, tty_;
+  bool started_ = false;
+  std::size_t first_done_ = 0, last_tenth_ = static_cast<std::size_t>(-1);
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+/// Identifies a study's rows: the same study file content and variant list, or a refusal to mix.
+nlohmann::ordered_json fingerprint(const batch::Study& study, const std::vector<batch::Variant>& variants) {
+  return {{"study", study.name},
+          {"study_sha256", sha256_file(study.file)},
+          {"base_sha256", sha256_file(study.base_scenario)},
+          {"variants", variants.size()},
+          {"columns", batch::kpi_header(study)}};
+}
+
+}  // namespace
+
+int batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
+  MpiSession mpi;
+  const auto start = std::chrono::steady_clock::now();
+  const batch::Study study = batch::load_study(options.study);
+  const auto variants = batch::expand(study);
+
+  // Inputs of every case, read once; cases sharing a network source share the read.
+  std::vector<batch::CaseInputs> cases;
+  std::map<std::string, network::Network> networks;
+  for (const auto& kase : study.cases) {
+    scenario::Scenario s = scenario::load(kase.scenario.value_or(study.base_scenario));
+    std::string key = s.network.dataset.string() + "|" + s.network.nodes.string() + "|" + s.network.links.string();
+    for (const auto& a : s.additions) key += "|" + a.dataset.string() + a.nodes.string() + a.links.string();
+    auto it = networks.find(key);
+    if (it == networks.end()) it = networks.emplace(key, load_network(s)).first;
+    cases.push_back({std::move(s), it->second});
+  }
+
+  const fs::path dir = options.out_dir ? *options.out_dir : fs::path("out") / study.name;
+  const fs::path rows_dir = dir / "rows";
+  const auto identity = fingerprint(study, variants);
+  if (mpi.rank() == 0) {
+    if (options.fresh) fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path id_file = dir / "study.json";
+    if (fs::exists(id_file)) {
+      std::ifstream in(id_file);
+      nlohmann::ordered_json previous;
+      try {
+        previous = nlohmann::ordered_json::parse(in);
+      } catch (const nlohmann::json::exception&) {
+      }
+      if (previous != identity)
+        throw InputError(dir.string(), "", "holds the results of a different study (or an older version of it); "
+                                           "use --fresh to start over or choose another --out");
+    } else {
+      geo::write_text(id_file, identity.dump(2) + "\n");
+    }
+  }
+  mpi.barrier();
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  Progress progress(err, options.quiet || mpi.rank() != 0);
+  batch::RunOptions run;
+  run.rows_dir = rows_dir;
+  run.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  for (std::size_t i = static_cast<std::size_t>(mpi.rank()); i < variants.size(); i += static_cast<std::size_t>(mpi.size()))
+    run.assigned.push_back(i);
+  run.stop = &g_stop;
+  // On several ranks each reports its own share; rank 0 draws it.
+  run.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  run.keep = [&](const batch::Variant& v, const batch::Outcome& o) {
+    write_results(dir / "kept" / v.id, *o.network, *o.scenario, *o.results, 0.0);
+  };
+  const batch::RunSummary summary = batch::run_variants(study, cases, variants, run);
+
+  // Every rank's rows reach rank 0, which writes the one kpis.csv (identical to a single-process run).
+  const bool all_done = mpi.all_true(!summary.interrupted);
+  if (!all_done) {
+    if (mpi.rank() == 0)
+      err << "interrupted: finished scenarios are kept in " << rows_dir.string() << "; run the same command again to resume\n";
+    return 130;
+  }
+  std::vector<std::string> rows;
+  for (std::size_t i : run.assigned) rows.push_back(*batch::read_row(rows_dir, variants[i]));
+  const auto gathered = mpi.gather_rows(run.assigned, rows, variants.size());
+  if (mpi.rank() != 0) return 0;
+
+  const auto header = batch::kpi_header(study);
+  const std::size_t status_column = static_cast<std::size_t>(std::find(header.begin(), header.end(), "status") - header.begin());
+  std::string kpis = batch::csv_line(header) + "\n";
+  std::size_t failed = 0;
+  for (const auto& row : gathered) {
+    kpis += row + "\n";
+    if (geo::csv_split(row).at(status_column) != "ok") ++failed;
+  }
+  geo::write_text(dir / "kpis.csv", kpis);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!options.quiet) {
+    out << "Study " << study.name << ": " << variants.size() << " scenarios (" << study.cases.size() << " cases x "
+        << study.grid.size() << " grid points x " << std::max<std::size_t>(study.monte_carlo.draws, 1) << " draws), "
+        << mpi.size() << (mpi.size() == 1 ? " process" : " processes") << " x " << run.jobs << " threads\n";
+    out << "Solved " << summary.solved << ", resumed " << summary.skipped << " finished earlier";
+    if (mpi.size() > 1) out << " (rank 0's share)";
+    out << "; " << failed << " failed (status and error columns of kpis.csv). " << seconds << " s.\n";
+    out << "KPIs in " << (dir / "kpis.csv").string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace corridor::app

@@ -1,0 +1,32 @@
+// The MPI side of a batch: which rank this process is, and gathering rows to rank 0. Without
+// CORRIDOR_WITH_MPI (or when not launched by mpirun) it is one rank of one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace corridor::app {
+
+class MpiSession {
+public:
+  MpiSession();
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+
+  [[nodiscard]] int rank() const { return rank_; }
+  [[nodiscard]] int size() const { return size_; }
+  void barrier() const;
+  /// True on every rank when `value` is true on every rank.
+  [[nodiscard]] bool all_true(bool value) const;
+  /// Rank 0 receives every rank's rows, ordered by variant index (`total` of them); others get {}.
+  [[nodiscard]] std::vector<std::string> gather_rows(const std::vector<std::size_t>& indices,
+                                                     const std::vector<std::string>& rows, std::size_t total) const;
+
+private:
+  int rank_ = 0;
+  int size_ = 1;
+  bool owns_init_ = false;
+};
+
+}  // namespace corridor::app
