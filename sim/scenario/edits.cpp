@@ -277,6 +277,7 @@ void apply_demand_edits(const Network& net, std::vector<DemandRow>& demand, cons
   for (const Edit& e : edits) {
     if (e.kind != EditKind::scale_demand) continue;
     const DemandFilter& f = e.demand;
+    std::size_t matched = 0;
     for (auto& row : demand) {
       const auto o = net.find_node(row.origin.value);
       const auto d = net.find_node(row.destination.value);
@@ -286,8 +287,12 @@ void apply_demand_edits(const Network& net, std::vector<DemandRow>& demand, cons
                          any_of(f.origin_countries, oc) && any_of(f.destination_countries, dc) &&
                          (f.countries.empty() || any_of(f.countries, oc) || any_of(f.countries, dc)) &&
                          any_of(f.commodities, row.commodity);
-      if (match) row.teu_per_year *= e.factor;
+      if (match) {
+        row.teu_per_year *= e.factor;
+        ++matched;
+      }
     }
+    if (matched == 0) throw InputError(e.file, where(e.file, e.line), "scale_demand matches no demand row");
   }
 }
 

@@ -163,4 +163,5 @@ TEST_CASE("edits that name unknown ids, attributes or select nothing are errors 
              Contains("none of the selected nodes or links has 'capacity_teu_per_day' to scale"));
   CHECK_THAT(edit_error(dir, "  - demolish: {id: A}\n"), Contains("line 6, key 'demolish': unknown edit"));
   CHECK_THAT(edit_error(dir, "  - close: {area: {bbox: [30, 50, 20, 55]}}\n"), Contains("lon_min < lon_max"));
+  CHECK_THAT(edit_error(dir, "  - scale_demand: {origin_country: KZ, factor: 2}\n"), Contains("line 6: scale_demand matches no demand row"));
 }
