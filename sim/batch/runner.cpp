@@ -162,6 +162,11 @@ RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases
   RunSummary summary;
   summary.total = options.assigned.size();
   fs::create_directories(options.rows_dir);
+  // Temporary files of rows that were in flight when an earlier run was killed.
+  for (const auto& entry : fs::directory_iterator(options.rows_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".") && name.find(".tmp") != std::string::npos) fs::remove(entry.path());
+  }
   std::vector<std::size_t> todo;
   for (std::size_t i : options.assigned) {
     if (read_row(options.rows_dir, variants[i])) ++summary.skipped;

@@ -208,3 +208,50 @@ TEST_CASE("a study folder of another study is refused unless --fresh; study erro
   const auto typo = f.dir.write("typo.yaml", "base: base.yaml\nmonte_carlo: {draws: 3, failures: [{select: {id: G}, probablity: 0.1}]}\n");
   CHECK_THAT(run_corridor({"batch", typo.string()}).err, Contains("typo.yaml: line 2, key 'probablity': unknown key in failure"));
 }
+
+TEST_CASE("an interrupted or killed study keeps only complete rows and resumes to the same kpis.csv", "[batch][e2e]") {
+  TempDir dir("kill");
+  const fs::path base = fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml";
+  const auto study = dir.write("big.yaml", "base: " + base.string() + R"(
+parameters:
+  g: {from: 0, to: 0.99, step: 0.01}
+edits:
+  - scale_demand: {factor: 1 + $g}
+monte_carlo:
+  draws: 50
+  seed: 9
+  failures:
+    - {select: {kind: border}, probability: 0.2}
+)");
+  const auto header_columns = batch::kpi_header(batch::load_study(study)).size();
+  auto check_rows_complete = [&](const fs::path& rows) {
+    std::size_t n = 0;
+    if (!fs::exists(rows)) return n;
+    for (const auto& e : fs::directory_iterator(rows)) {
+      const std::string name = e.path().filename().string();
+      if (name.starts_with(".")) continue;  // an in-flight temporary of the killed run
+      const std::string text = read_file(e.path());
+      REQUIRE(!text.empty());
+      CHECK(text.back() == '\n');
+      CHECK(geo::csv_split(text.substr(0, text.size() - 1)).size() == header_columns);
+      ++n;
+    }
+    return n;
+  };
+  const std::string exe = CORRIDOR_EXE;
+  for (const char* signal : {"INT", "KILL"}) {
+    const fs::path out = dir / (std::string("run-") + signal);
+    const std::string cmd = "timeout -s " + std::string(signal) + " 0.5 " + shell_quote(exe) + " batch " +
+                            shell_quote(study.string()) + " --out " + shell_quote(out.string()) + " -q --jobs 2 >/dev/null 2>&1";
+    const int raw = std::system(cmd.c_str());
+    INFO("signal " << signal << " status " << raw);
+    const std::size_t kept = check_rows_complete(out / "rows");
+    CHECK(kept < 5000);  // it was stopped before the end
+    CHECK_FALSE(fs::exists(out / "kpis.csv"));
+    const auto resumed = run_corridor({"batch", study.string(), "--out", out.string(), "--jobs", "2"});
+    REQUIRE(resumed.status == 0);
+    CHECK_THAT(resumed.out, Contains("resumed " + std::to_string(kept) + " finished earlier"));
+    CHECK(check_rows_complete(out / "rows") == 5000);
+  }
+  CHECK(read_file(dir / "run-INT/kpis.csv") == read_file(dir / "run-KILL/kpis.csv"));
+}
