@@ -1,0 +1,168 @@
+#include "sim/gas/capacity.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "geo/error.hpp"
+
+namespace corridor::gas {
+
+namespace {
+
+std::vector<std::size_t> default_scaled_nodes(const GasNetwork& net) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i)
+    if (!net.nodes[i].pressure_set_pa && net.nodes[i].injection_kg_per_s < 0.0) out.push_back(i);
+  return out;
+}
+
+struct Trial {
+  bool feasible = false;
+  std::optional<Solution> solution;
+  std::string why;
+  std::optional<Violation> violation;
+};
+
+}  // namespace
+
+ThroughputResult maximum_throughput(const GasNetwork& base, const ThroughputStudy& study) {
+  const auto scaled = study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes;
+  double base_total = 0.0;
+  for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);
+  GasNetwork net = base;
+  ThroughputResult result;
+  std::optional<Solution> warm;
+
+  auto trial = [&](double s) {
+    for (auto i : scaled) net.nodes[i].injection_kg_per_s = base.nodes[i].injection_kg_per_s * s;
+    Trial t;
+    ++result.solves;
+    try {
+      auto sol = solve(net, study.solver, warm ? &*warm : nullptr);
+      const auto counts = [&](const Violation& v) {
+        return std::find(study.ignored.begin(), study.ignored.end(), v.kind) == study.ignored.end();
+      };
+      const auto first = std::find_if(sol.violations.begin(), sol.violations.end(), counts);
+      if (first == sol.violations.end()) {
+        t.feasible = true;
+      } else {
+        t.violation = *first;
+        t.why = first->describe();
+      }
+      t.solution = std::move(sol);
+    } catch (const SolverError& e) {
+      t.why = std::string("no steady state (") + e.what() + ")";
+    }
+    return t;
+  };
+
+  auto accept = [&](double s, Trial& t) {
+    result.scale = s;
+    warm = t.solution;
+    result.solution = *t.solution;
+  };
+
+  // From s = 1: doubling while feasible, then bisection; below 1 when the nominal case already fails.
+  // (s = 0 is not tried: with fixed supplies and no offtake there may be no steady state at all.)
+  double lo = 0.0, hi = 1.0;
+  Trial last_fail;
+  bool found_fail = false;
+  for (;;) {
+    Trial t = trial(hi);
+    if (!t.feasible) {
+      last_fail = std::move(t);
+      found_fail = true;
+      break;
+    }
+    accept(hi, t);
+    lo = hi;
+    if (hi >= study.scale_max) break;
+    hi = std::min(2.0 * hi, study.scale_max);
+  }
+  if (!found_fail) {
+    result.binding = "no limit binds up to the largest scale searched";
+  } else {
+    while (hi - lo > study.relative_tolerance * hi && hi > 1e-6) {
+      const double mid = 0.5 * (lo + hi);
+      Trial t = trial(mid);
+      if (t.feasible) {
+        accept(mid, t);
+        lo = mid;
+      } else {
+        last_fail = std::move(t);
+        hi = mid;
+      }
+    }
+    result.binding = last_fail.why;
+    result.binding_violation = last_fail.violation;
+    if (!warm && last_fail.solution) result.solution = *last_fail.solution;  // nothing feasible: the failing state
+  }
+  result.throughput_kg_per_s = result.scale * base_total;
+  for (std::size_t c = 0; c < base.compressors.size(); ++c)
+    if (c < result.solution.compressors.size() && result.solution.compressors[c].state == CompressorState::ratio_limited)
+      result.compressors_at_ratio_limit.push_back(base.compressors[c].id);
+  if (!result.compressors_at_ratio_limit.empty()) {
+    result.binding += " (compressors at their ratio limit:";
+    for (const auto& id : result.compressors_at_ratio_limit) result.binding += " '" + id + "'";
+    result.binding += ")";
+  }
+  return result;
+}
+
+std::vector<Contingency> n_minus_1(const GasNetwork& base, const ThroughputStudy& study,
+                                   const std::vector<std::string>& elements) {
+  std::vector<std::string> ids = elements;
+  if (ids.empty()) {
+    for (const auto& p : base.pipes)
+      if (p.in_service) ids.push_back(p.id);
+    for (const auto& c : base.compressors)
+      if (c.in_service) ids.push_back(c.id);
+  }
+  const auto scaled = study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes;
+  double base_total = 0.0;
+  for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);
+
+  std::vector<Contingency> out;
+  for (const auto& id : ids) {
+    GasNetwork net = base;
+    Contingency c;
+    c.base_kg_per_s = base_total;
+    if (auto p = net.find_pipe(id)) {
+      net.pipes[*p].in_service = false;
+      c.element = "pipe '" + id + "'";
+    } else if (auto k = net.find_compressor(id)) {
+      net.compressors[*k].in_service = false;
+      c.element = "compressor '" + id + "'";
+    } else if (auto v = net.find_valve(id)) {
+      net.valves[*v].open = false;
+      c.element = "valve '" + id + "'";
+    } else {
+      throw InputError("N-1 study", "element '" + id + "'", "is not a pipe, compressor or valve of the network");
+    }
+    // Offtakes cut off from every slack node cannot be served at all.
+    const auto cut = nodes_without_slack(net);
+    ThroughputStudy st = study;
+    st.scaled_nodes.clear();
+    double remaining = 0.0;
+    for (auto i : scaled) {
+      if (cut[i]) continue;
+      st.scaled_nodes.push_back(i);
+      remaining += std::abs(net.nodes[i].injection_kg_per_s);
+    }
+    for (std::size_t i = 0; i < net.nodes.size(); ++i)
+      if (cut[i] && net.nodes[i].injection_kg_per_s != 0.0) {
+        if (net.nodes[i].injection_kg_per_s < 0.0) c.islanded_kg_per_s -= net.nodes[i].injection_kg_per_s;
+        net.nodes[i].injection_kg_per_s = 0.0;
+      }
+    if (st.scaled_nodes.empty()) {
+      c.throughput.binding = "every scaled node is cut off";
+    } else {
+      c.throughput = maximum_throughput(net, st);
+    }
+    c.deliverable_kg_per_s = std::min(c.throughput.scale, 1.0) * remaining;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace corridor::gas

@@ -1,0 +1,151 @@
+#include "sim/gas/from_network.hpp"
+
+#include "geo/error.hpp"
+#include "sim/gas/solver.hpp"
+#include "sim/network/attributes.hpp"
+
+namespace corridor::gas {
+
+using network::AttributeReader;
+using network::Bound;
+
+NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOptions& options) {
+  NetworkGasModel out;
+  GasNetwork& g = out.gas;
+  g.gas = options.gas;
+  g.friction = options.friction;
+  g.coordinates_note = "node x/y: WGS84 longitude/latitude in degrees, from the corridor network";
+  const auto& nodes = net.nodes();
+  const auto& links = net.links();
+  const auto& nfile = net.sources().nodes_file;
+  const auto& lfile = net.sources().links_file;
+  out.node_of.assign(nodes.size(), std::nullopt);
+  out.outlet_of.assign(nodes.size(), std::nullopt);
+  out.compressor_of.assign(nodes.size(), std::nullopt);
+  out.pipe_of.assign(links.size(), std::nullopt);
+  ProblemList problems;
+  const double rho_n = g.gas.normal_density_kg_per_m3;
+
+  std::vector<bool> used(nodes.size(), false);
+  for (const auto& l : links)
+    if (l.mode == network::Mode::pipeline) used[l.from] = used[l.to] = true;
+
+  bool any_set = false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!used[i]) continue;
+    const auto& n = nodes[i];
+    AttributeReader r(n.source_feature, nfile, "node '" + n.id + "'", problems);
+    Node gn;
+    gn.id = n.id;
+    gn.x = n.position.lon_deg;
+    gn.y = n.position.lat_deg;
+    if (n.pressure_min_bar) gn.pressure_min_pa = pa_from_bar(*n.pressure_min_bar);
+    if (n.pressure_max_bar) gn.pressure_max_pa = pa_from_bar(*n.pressure_max_bar);
+    gn.injection_kg_per_s = kg_per_s_from_mcm_per_day(n.supply_mcm_per_day - n.demand_mcm_per_day, rho_n);
+    if (const auto p = r.number("pressure_set_bar", Bound::positive)) {
+      gn.pressure_set_pa = pa_from_bar(*p);
+      any_set = true;
+    }
+    if (const auto h = r.number("height_m", Bound::any)) gn.height_m = *h;
+    out.node_of[i] = g.nodes.size();
+    g.nodes.push_back(gn);
+    if (n.kind != network::NodeKind::compressor) continue;
+
+    // Split the station: inlet keeps the id (and the supply/demand, min pressure), outlet gets ":out".
+    Node outlet;
+    outlet.id = n.id + ":out";
+    outlet.x = gn.x;
+    outlet.y = gn.y;
+    outlet.height_m = gn.height_m;
+    outlet.pressure_max_pa = gn.pressure_max_pa;
+    g.nodes[*out.node_of[i]].pressure_max_pa.reset();
+    out.outlet_of[i] = g.nodes.size();
+    g.nodes.push_back(outlet);
+    Compressor c;
+    c.id = n.id;
+    c.from = *out.node_of[i];
+    c.to = *out.outlet_of[i];
+    const auto outlet_bar = r.number("compressor_outlet_bar", Bound::positive);
+    const auto ratio = r.number("compressor_ratio", Bound::positive);
+    c.ratio_max = r.number("compressor_ratio_max", Bound::positive);
+    if (const auto mw = r.number("compressor_power_max_mw", Bound::positive)) c.power_max_w = *mw * 1e6;
+    if (const auto eta = r.number("compressor_efficiency", Bound::positive)) {
+      if (*eta > 1.0) r.problem("compressor_efficiency is above 1");
+      else c.isentropic_efficiency = *eta;
+    }
+    if (outlet_bar || (!ratio && n.pressure_max_bar)) {
+      c.mode = CompressorMode::outlet_pressure;
+      c.outlet_pressure_pa = pa_from_bar(outlet_bar ? *outlet_bar : *n.pressure_max_bar);
+    } else if (ratio || c.ratio_max) {
+      c.mode = CompressorMode::ratio;
+      c.ratio = ratio ? *ratio : *c.ratio_max;
+    } else {
+      r.problem("a compressor needs compressor_outlet_bar, pressure_max_bar or compressor_ratio");
+    }
+    c.in_service = !n.closed;
+    out.compressor_of[i] = g.compressors.size();
+    g.compressors.push_back(c);
+  }
+
+  for (std::size_t k = 0; k < links.size(); ++k) {
+    const auto& l = links[k];
+    if (l.mode != network::Mode::pipeline) continue;
+    AttributeReader r(l.source_feature, lfile, "link '" + l.id + "'", problems);
+    if (!l.diameter_mm) {
+      r.problem("a pipeline needs diameter_mm");
+      continue;
+    }
+    // Into a compressor node: its inlet; out of it: its outlet.
+    const std::size_t from = out.outlet_of[l.from] ? *out.outlet_of[l.from] : *out.node_of[l.from];
+    const std::size_t to = *out.node_of[l.to];
+    Pipe p;
+    p.id = l.id;
+    p.from = from;
+    p.to = to;
+    p.length_m = l.length_km * 1000.0;
+    p.diameter_m = *l.diameter_mm / 1000.0;
+    p.roughness_m = l.roughness_mm.value_or(options.default_roughness_mm) / 1000.0;
+    if (l.pressure_max_bar) p.pressure_max_pa = pa_from_bar(*l.pressure_max_bar);
+    if (l.efficiency) p.efficiency = *l.efficiency;
+    p.directed = l.directed;
+    p.in_service = !l.closed;
+    if (p.length_m <= 0.0) r.problem("a pipeline needs a positive length");
+    out.pipe_of[k] = g.pipes.size();
+    g.pipes.push_back(p);
+  }
+
+  if (!any_set) {
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (used[i] && nodes[i].kind == network::NodeKind::gas_source &&
+          (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day))
+        best = i;
+    if (!best) {
+      problems.add(nfile, "", "no gas node has pressure_set_bar and there is no gas_source to hold the pressure");
+    } else if (!nodes[*best].pressure_max_bar) {
+      problems.add(nfile, "node '" + nodes[*best].id + "'",
+                   "the main gas_source needs pressure_max_bar (or give some node pressure_set_bar)");
+    } else {
+      g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
+    }
+  }
+  problems.throw_if_any();
+  // Parts fed only through stations on outlet pressure control have no pressure level of their own
+  // (solver.hpp): their largest gas_source delivers at its pressure_max_bar (a slack node; its supply
+  // becomes a result) and the station takes what arrives.
+  for (int guard = 0; guard < static_cast<int>(nodes.size()); ++guard) {
+    const auto floating = nodes_without_pressure_reference(g);
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (!out.node_of[i] || !floating[*out.node_of[i]]) continue;
+      if (nodes[i].kind != network::NodeKind::gas_source || !nodes[i].pressure_max_bar) continue;
+      if (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day) best = i;
+    }
+    if (!best) break;
+    g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
+  }
+  g.validate(nfile);
+  return out;
+}
+
+}  // namespace corridor::gas
