@@ -1,0 +1,1 @@
+corridor_add_bench(bench_events bench_events.cpp)
