@@ -3,11 +3,20 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "geo/error.hpp"
 #include "geo/gdal_session.hpp"
+#include "geo/text.hpp"
 
 namespace corridor::geo {
 
@@ -18,13 +27,67 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
+/// GDAL's failure messages while it is in scope: GDAL reports some problems, such as
+/// a CRS that PROJ does not know, only as a message and then carries on without them.
+class GdalMessages {
+public:
+  GdalMessages() { CPLPushErrorHandlerEx(&GdalMessages::handle, this); }
+  GdalMessages(const GdalMessages&) = delete;
+  GdalMessages& operator=(const GdalMessages&) = delete;
+  ~GdalMessages() { CPLPopErrorHandler(); }
+
+  /// How many messages were recorded so far (for find's `from`).
+  [[nodiscard]] std::size_t count() const { return messages_.size(); }
+  /// The first failure message from the `from`-th on that mentions one of `words` (case-insensitive;
+  /// no words: any message), or an empty string.
+  [[nodiscard]] std::string find(std::initializer_list<std::string_view> words, std::size_t from = 0) const {
+    for (std::size_t i = from; i < messages_.size(); ++i) {
+      const std::string& m = messages_[i];
+      if (words.size() == 0) return m;
+      std::string lower(m);
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      for (auto w : words)
+        if (lower.find(w) != std::string::npos) return m;
+    }
+    return {};
+  }
+
+private:
+  static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, const char* msg) {
+    auto* self = static_cast<GdalMessages*>(CPLGetErrorHandlerUserData());
+    if (self != nullptr && level >= CE_Failure && msg != nullptr) self->messages_.emplace_back(msg);
+  }
+  std::vector<std::string> messages_;
+};
+
+/// Problems GDAL would hide: a missing or empty file (GDAL says only "not recognized"), and GeoJSON
+/// text that is not UTF-8 (GDAL's JSON parser cuts such strings short without a word).
+void check_source_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.rfind("/vsi", 0) == 0) return;  // GDAL virtual file systems: GDAL checks them
+  const auto status = fs::status(path, ec);
+  if (!fs::exists(status)) throw InputError(path, "", "file does not exist");
+  if (!fs::is_regular_file(status)) return;  // a folder of Shapefiles, for instance
+  if (fs::file_size(path, ec) == 0 && !ec) throw InputError(path, "", "file is empty (0 bytes)");
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".geojson" || ext == ".json" || ext == ".geojsonl" || ext == ".geojsons") {
+    std::ifstream in(path, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (const auto bad = first_invalid_utf8(text))
+      throw InputError(path, "line " + std::to_string(line_of_offset(text, *bad)), invalid_utf8_message(text, *bad));
+  }
+}
+
 DatasetPtr open_vector(const std::string& path) {
   detail::ensure_gdal();
+  check_source_file(path);
   CPLErrorReset();
   auto* ds = static_cast<GDALDataset*>(
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (ds == nullptr)
-    throw InputError(path, "", "cannot open as a GIS vector file: " + detail::last_gdal_error("unknown format or missing file"));
+    throw InputError(path, "", "cannot open as a GIS vector file: " + detail::last_gdal_error("not a format GDAL recognises"));
   if (ds->GetLayerCount() == 0) {
     GDALClose(ds);
     throw InputError(path, "", "contains no vector layer");
@@ -38,7 +101,7 @@ std::string feature_label(const OGRFeature& f) {
   return "feature #" + std::to_string(f.GetFID());
 }
 
-Value read_field(const OGRFeature& f, int i) {
+Value read_field(const OGRFeature& f, int i, const std::string& path, ProblemList& problems) {
   if (!f.IsFieldSetAndNotNull(i)) return std::monostate{};
   const OGRFieldDefn* defn = f.GetFieldDefnRef(i);
   switch (defn->GetType()) {
@@ -49,8 +112,15 @@ Value read_field(const OGRFeature& f, int i) {
       return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
     case OFTReal:
       return f.GetFieldAsDouble(i);
-    default:
-      return std::string(f.GetFieldAsString(i));
+    default: {
+      std::string text(f.GetFieldAsString(i));
+      if (const auto bad = first_invalid_utf8(text)) {
+        problems.add(path, feature_label(f),
+                     "attribute '" + std::string(defn->GetNameRef()) + "' " + invalid_utf8_message(text, *bad));
+        return std::monostate{};
+      }
+      return text;
+    }
   }
 }
 
@@ -100,6 +170,7 @@ std::vector<std::string> layer_names(const std::string& path) {
 }
 
 Layer read_layer(const std::string& path, const std::string& layer_name) {
+  const GdalMessages messages;
   auto ds = open_vector(path);
   OGRLayer* layer = nullptr;
   if (layer_name.empty()) {
@@ -122,7 +193,16 @@ Layer read_layer(const std::string& path, const std::string& layer_name) {
   // Reprojection to WGS84 lon/lat. GDAL >= 3 follows the CRS's authority axis order (lat, lon for
   // EPSG:4326) unless told otherwise, so both ends are set to the traditional GIS order (x = lon).
   std::unique_ptr<OGRCoordinateTransformation> to_wgs84;
+  const std::size_t before_srs = messages.count();
   const OGRSpatialReference* src_srs = layer->GetSpatialRef();
+  // GDAL drops a CRS it cannot interpret with only a message (GeoJSON then falls back to WGS84, a
+  // Shapefile with a broken .prj has none); taking the coordinates as lon/lat would place the network
+  // wrongly without a word.
+  std::string why = messages.find({"crs", "srs", "spatial reference", "projection", "proj"});
+  if (why.empty()) why = messages.find({}, before_srs);
+  if (!why.empty())
+    throw InputError(path, "layer '" + out.name + "'", "has a CRS that GDAL/PROJ cannot interpret (" + why +
+                                                           "); give it as an EPSG code PROJ knows, or leave it out for WGS84 lon/lat");
   OGRSpatialReference wgs84;
   wgs84.SetWellKnownGeogCS("WGS84");
   wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -139,6 +219,7 @@ Layer read_layer(const std::string& path, const std::string& layer_name) {
     }
   }
 
+  ProblemList text_problems;
   layer->ResetReading();
   for (;;) {
     std::unique_ptr<OGRFeature> f(layer->GetNextFeature());
@@ -147,7 +228,7 @@ Layer read_layer(const std::string& path, const std::string& layer_name) {
     rec.fid = f->GetFID();
     const int nfields = f->GetFieldCount();
     rec.attributes.reserve(static_cast<std::size_t>(nfields));
-    for (int i = 0; i < nfields; ++i) rec.attributes.push_back({f->GetFieldDefnRef(i)->GetNameRef(), read_field(*f, i)});
+    for (int i = 0; i < nfields; ++i) rec.attributes.push_back({f->GetFieldDefnRef(i)->GetNameRef(), read_field(*f, i, path, text_problems)});
 
     OGRGeometry* g = f->GetGeometryRef();
     if (g != nullptr && !g->IsEmpty()) {
@@ -167,6 +248,7 @@ Layer read_layer(const std::string& path, const std::string& layer_name) {
     }
     out.features.push_back(std::move(rec));
   }
+  text_problems.throw_if_any();
   return out;
 }
 

@@ -98,9 +98,72 @@ void set_field(OGRFeature& out, int index, FieldKind kind, const Value& v) {
 
 }  // namespace
 
-void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
-                 const std::vector<Feature>& features, VectorFormat format) {
+namespace {
+
+/// Creates one layer in an open dataset and writes its features.
+void write_one_layer(GDALDataset& ds, const std::filesystem::path& path, const LayerToWrite& spec, VectorFormat format) {
+  OGRSpatialReference wgs84;
+  wgs84.SetWellKnownGeogCS("WGS84");
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  char** options = nullptr;
+  if (format == VectorFormat::geojson) {
+    options = CSLSetNameValue(options, "RFC7946", "YES");
+    options = CSLSetNameValue(options, "WRITE_NAME", "NO");
+  }
+  const OGRwkbGeometryType gtype = spec.geometry == GeometryKind::point        ? wkbPoint
+                                   : spec.geometry == GeometryKind::line_string ? wkbLineString
+                                                                                : wkbNone;
+  OGRLayer* layer = ds.CreateLayer(spec.name.c_str(), gtype == wkbNone ? nullptr : &wgs84, gtype, options);
+  CSLDestroy(options);
+  if (layer == nullptr) throw InputError(path.string(), "", "cannot create layer: " + detail::last_gdal_error("unknown reason"));
+
+  const auto& features = *spec.features;
+  const auto fields = schema_of(features);
+  for (const auto& field : fields) {
+    OGRFieldType type = OFTString;
+    OGRFieldSubType sub = OFSTNone;
+    switch (field.kind) {
+      case FieldKind::boolean: type = OFTInteger; sub = OFSTBoolean; break;
+      case FieldKind::integer: type = OFTInteger64; break;
+      case FieldKind::real: type = OFTReal; break;
+      default: break;
+    }
+    OGRFieldDefn defn(field.name.c_str(), type);
+    defn.SetSubType(sub);
+    if (layer->CreateField(&defn) != OGRERR_NONE)
+      throw InputError(path.string(), "", "cannot create field '" + field.name + "'");
+  }
+
+  // One transaction per layer: GeoPackage writes are otherwise committed feature by feature.
+  const bool transaction = layer->StartTransaction() == OGRERR_NONE;
+  for (const auto& f : features) {
+    OGRFeature out(layer->GetLayerDefn());
+    for (const auto& a : f.attributes) {
+      const int index = out.GetFieldIndex(a.name.c_str());
+      const auto kind = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == a.name; })->kind;
+      set_field(out, index, kind, a.value);
+    }
+    if (spec.geometry == GeometryKind::point && !f.points.empty()) {
+      OGRPoint point(f.points.front().lon_deg, f.points.front().lat_deg);
+      out.SetGeometry(&point);
+    } else if (spec.geometry == GeometryKind::line_string && !f.points.empty()) {
+      OGRLineString line;
+      for (const auto& p : f.points) line.addPoint(p.lon_deg, p.lat_deg);
+      out.SetGeometry(&line);
+    }
+    if (layer->CreateFeature(&out) != OGRERR_NONE)
+      throw InputError(path.string(), "", "cannot write feature: " + detail::last_gdal_error("unknown reason"));
+  }
+  if (transaction && layer->CommitTransaction() != OGRERR_NONE)
+    throw InputError(path.string(), "", "cannot write layer: " + detail::last_gdal_error("unknown reason"));
+}
+
+}  // namespace
+
+void write_layers(const std::filesystem::path& path, const std::vector<LayerToWrite>& layers, VectorFormat format) {
   detail::ensure_gdal();
+  if (format == VectorFormat::geojson && layers.size() != 1)
+    throw std::invalid_argument("a GeoJSON file holds exactly one layer");
   const char* driver_name = format == VectorFormat::geojson ? "GeoJSON" : "GPKG";
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
   if (driver == nullptr) throw std::runtime_error(std::string("GDAL has no ") + driver_name + " driver");
@@ -110,57 +173,14 @@ void write_layer(const std::filesystem::path& path, const std::string& layer_nam
     std::unique_ptr<GDALDataset, void (*)(GDALDataset*)> ds(
         driver->Create(tmp.temp().c_str(), 0, 0, 0, GDT_Unknown, nullptr), [](GDALDataset* d) { GDALClose(d); });
     if (!ds) throw InputError(path.string(), "", "cannot create: " + detail::last_gdal_error("unknown reason"));
-
-    OGRSpatialReference wgs84;
-    wgs84.SetWellKnownGeogCS("WGS84");
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    char** options = nullptr;
-    if (format == VectorFormat::geojson) {
-      options = CSLSetNameValue(options, "RFC7946", "YES");
-      options = CSLSetNameValue(options, "WRITE_NAME", "NO");
-    }
-    const OGRwkbGeometryType gtype = geometry == GeometryKind::point        ? wkbPoint
-                                     : geometry == GeometryKind::line_string ? wkbLineString
-                                                                             : wkbNone;
-    OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &wgs84, gtype, options);
-    CSLDestroy(options);
-    if (layer == nullptr) throw InputError(path.string(), "", "cannot create layer: " + detail::last_gdal_error("unknown reason"));
-
-    const auto fields = schema_of(features);
-    for (const auto& field : fields) {
-      OGRFieldType type = OFTString;
-      OGRFieldSubType sub = OFSTNone;
-      switch (field.kind) {
-        case FieldKind::boolean: type = OFTInteger; sub = OFSTBoolean; break;
-        case FieldKind::integer: type = OFTInteger64; break;
-        case FieldKind::real: type = OFTReal; break;
-        default: break;
-      }
-      OGRFieldDefn defn(field.name.c_str(), type);
-      defn.SetSubType(sub);
-      if (layer->CreateField(&defn) != OGRERR_NONE)
-        throw InputError(path.string(), "", "cannot create field '" + field.name + "'");
-    }
-
-    for (const auto& f : features) {
-      OGRFeature out(layer->GetLayerDefn());
-      for (const auto& a : f.attributes) {
-        const int index = out.GetFieldIndex(a.name.c_str());
-        const auto kind = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == a.name; })->kind;
-        set_field(out, index, kind, a.value);
-      }
-      if (geometry == GeometryKind::point && !f.points.empty()) {
-        out.SetGeometry(std::make_unique<OGRPoint>(f.points.front().lon_deg, f.points.front().lat_deg).get());
-      } else if (geometry == GeometryKind::line_string && !f.points.empty()) {
-        OGRLineString line;
-        for (const auto& p : f.points) line.addPoint(p.lon_deg, p.lat_deg);
-        out.SetGeometry(&line);
-      }
-      if (layer->CreateFeature(&out) != OGRERR_NONE)
-        throw InputError(path.string(), "", "cannot write feature: " + detail::last_gdal_error("unknown reason"));
-    }
+    for (const auto& spec : layers) write_one_layer(*ds, path, spec, format);
   }
   tmp.commit();
+}
+
+void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
+                 const std::vector<Feature>& features, VectorFormat format) {
+  write_layers(path, {{layer_name, geometry, &features}}, format);
 }
 
 void write_text(const std::filesystem::path& path, std::string_view content) {

@@ -19,6 +19,17 @@ enum class VectorFormat { geojson, gpkg };
 void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
                  const std::vector<Feature>& features, VectorFormat format = VectorFormat::geojson);
 
+/// One layer of a multi-layer file.
+struct LayerToWrite {
+  std::string name;
+  GeometryKind geometry = GeometryKind::none;  ///< none: an attribute table
+  const std::vector<Feature>* features = nullptr;
+};
+
+/// Writes several layers into one file (GeoPackage; GeoJSON takes exactly one), atomically.
+void write_layers(const std::filesystem::path& path, const std::vector<LayerToWrite>& layers,
+                  VectorFormat format = VectorFormat::gpkg);
+
 /// Writes text to `path` atomically (temp file in the same folder, then rename).
 void write_text(const std::filesystem::path& path, std::string_view content);
 

@@ -5,6 +5,8 @@
 #include "geo/error.hpp"
 #include "tools/app/batch_command.hpp"
 #include "tools/app/commands.hpp"
+#include "tools/app/report.hpp"
+#include "tools/app/tntp.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"corridor-sim: geospatial transport corridor simulator (freight and gas)", "corridor"};
@@ -17,6 +19,24 @@ int main(int argc, char** argv) {
   run->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
   run->add_option("--out", out_dir, "Results folder (default: the scenario's output.dir, else out/<scenario name>)");
   run->add_flag("--quiet,-q", run_opts.quiet, "Print nothing on success");
+  run->add_option("--format", run_opts.format, "Results format: geojson (default) or gpkg (one results.gpkg with layers nodes, links, od)")
+      ->check(CLI::IsMember({"geojson", "gpkg"}));
+  run->add_flag("--report", run_opts.report, "Also write report.html (map, tables, charts) into the results folder");
+
+  std::string report_dir;
+  auto* report = app.add_subcommand("report", "Write RESULTS_DIR/report.html: one self-contained page with map, tables and charts");
+  report->add_option("results", report_dir, "Results folder of corridor run or corridor batch")->required()->check(CLI::ExistingDirectory);
+
+  auto* import = app.add_subcommand("import", "Convert networks of other formats into corridor networks and scenarios");
+  import->require_subcommand(1);
+  corridor::app::TntpImportOptions tntp_opts;
+  auto* tntp = import->add_subcommand("tntp", "TNTP (Transportation Networks for Research): _net, _trips and optional _node files");
+  tntp->add_option("net", tntp_opts.network, "NAME_net.tntp")->required()->check(CLI::ExistingFile);
+  tntp->add_option("trips", tntp_opts.trips, "NAME_trips.tntp")->required()->check(CLI::ExistingFile);
+  tntp->add_option("--nodes", tntp_opts.nodes, "NAME_node.tntp (coordinates; else a grid layout)")->check(CLI::ExistingFile);
+  tntp->add_option("--out", tntp_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, demand.csv, scenario.yaml)")->required();
+  tntp->add_option("--toll-weight", tntp_opts.weights.toll, "Minutes per toll unit in the generalized cost (Chicago Sketch: 0.02)");
+  tntp->add_option("--length-weight", tntp_opts.weights.length, "Minutes per length unit in the generalized cost (Chicago Sketch: 0.04)");
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand("validate", "Check networks and scenarios without solving; list every problem");
@@ -54,6 +74,8 @@ int main(int argc, char** argv) {
       return corridor::app::batch(batch_opts, std::cout, std::cerr);
     }
     if (*validate) return corridor::app::validate(validate_files, std::cout);
+    if (*report) return corridor::app::report(report_dir, std::cout);
+    if (*tntp) return corridor::app::import_tntp(tntp_opts, std::cout);
     if (*info) return corridor::app::info(info_files, std::cout);
   } catch (const corridor::InputError& e) {
     for (const auto& p : e.problems()) std::cerr << "error: " << p.str() << '\n';

@@ -181,8 +181,13 @@ Study load_study(const fs::path& file) {
 
   if (const YAML::Node mc = root["monte_carlo"]) {
     yr.expect_map(mc, "monte_carlo", {"draws", "seed", "failures"});
-    s.monte_carlo.draws = static_cast<std::size_t>(yr.number(mc, "draws", 1.0));
-    s.monte_carlo.seed = static_cast<std::uint64_t>(yr.optional_number(mc, "seed", 0.0).value_or(0.0));
+    const double draws = yr.number(mc, "draws", 1.0);
+    if (draws != std::floor(draws) || draws * static_cast<double>(s.cases.size() * points) > 1e6)
+      yr.fail(mc["draws"], "draws", "must be a whole number, and cases x grid points x draws at most 1,000,000");
+    s.monte_carlo.draws = static_cast<std::size_t>(draws);
+    const double seed = yr.optional_number(mc, "seed", 0.0).value_or(0.0);
+    if (seed != std::floor(seed)) yr.fail(mc["seed"], "seed", "must be a whole number");
+    s.monte_carlo.seed = static_cast<std::uint64_t>(seed);
     const YAML::Node failures = mc["failures"];
     if (!failures) yr.fail(mc, "failures", "missing required key");
     yr.expect_sequence(failures, "failures");

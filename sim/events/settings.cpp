@@ -44,10 +44,14 @@ void each_item(const YamlReader& r, const YAML::Node& events, std::string_view k
 
 Timetable timetable(const YamlReader& r, const YAML::Node& node) {
   Timetable t;
-  if (node.IsScalar()) {  // `timetable: daily`
-    YAML::Node map;
-    map["kind"] = node.Scalar();
-    return timetable(r, map);
+  if (node.IsScalar()) {  // `timetable: daily`; messages point at this line
+    const std::string kind = node.Scalar();
+    if (kind == "daily") t.kind = TimetableKind::daily;
+    else if (kind == "poisson" || kind == "random") t.kind = TimetableKind::poisson;
+    else if (kind == "weekly")
+      r.fail(node, "timetable", "a weekly timetable needs weekday_weights: write {kind: weekly, weekday_weights: [7 numbers, Monday first]}");
+    else r.fail(node, "timetable", "unknown timetable '" + kind + "' (allowed: daily, weekly, poisson)");
+    return t;
   }
   r.expect_map(node, "timetable", {"kind", "weekday_weights"});
   const std::string kind = r.text(node, "kind");

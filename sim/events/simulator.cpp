@@ -900,15 +900,22 @@ std::vector<OdRoutes> routes_from_assignment(const Network& net, const freight::
     r.origin = od.origin;
     r.destination = od.destination;
     r.commodity = od.commodity;
-    const freight::Path* path = od.route ? &*od.route : nullptr;
+    const freight::Path* path = nullptr;
     r.teu_per_year = od.assigned_teu_per_year;
     for (const auto& [ends, p] : fixed)
       if (ends.first == od.origin && ends.second == od.destination) {
         path = &p;
         r.teu_per_year = od.demand_teu_per_year;
       }
-    if (!path || r.teu_per_year <= 0.0) continue;
-    r.routes.push_back({*path, 1.0});
+    if (r.teu_per_year <= 0.0) continue;
+    if (path) {
+      r.routes.push_back({*path, 1.0});
+    } else {
+      // The assignment's routes with their shares (all-or-nothing: one route, share 1).
+      for (const auto& shared : od.routes) r.routes.push_back({shared.path, shared.share});
+      if (r.routes.empty() && od.route) r.routes.push_back({*od.route, 1.0});
+    }
+    if (r.routes.empty()) continue;
     out.push_back(std::move(r));
   }
   return out;

@@ -18,6 +18,17 @@ std::optional<double> node_utilization(const network::Network& net, const Freigh
   return r.nodes[node].throughput_teu_per_day / *cap;
 }
 
+std::string route_family_of(const scenario::Scenario& scenario, const std::vector<std::vector<std::size_t>>& family_via,
+                            const Path& path) {
+  for (std::size_t f = 0; f < family_via.size(); ++f) {
+    const auto& via = family_via[f];
+    const bool passes = std::any_of(path.nodes.begin(), path.nodes.end(),
+                                    [&](std::size_t n) { return std::find(via.begin(), via.end(), n) != via.end(); });
+    if (passes) return scenario.route_families[f].name;
+  }
+  return {};
+}
+
 FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario) {
   FreightResults r;
   r.links.assign(net.links().size(), {});
@@ -63,16 +74,13 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
 
     if (od.route) {
       od.assigned_teu_per_year = od.demand_teu_per_year;
+      od.routes.push_back({*od.route, 1.0});
+      od.transit_time_h = od.route->time_h;
       const double teu_per_day = od.demand_teu_per_year / r.days_per_year;
       for (const Step& s : od.route->steps)
         (s.forward ? r.links[s.link].flow_forward_teu_per_day : r.links[s.link].flow_backward_teu_per_day) += teu_per_day;
       for (std::size_t n : od.route->nodes) r.nodes[n].throughput_teu_per_day += teu_per_day;
-      for (std::size_t f = 0; f < family_via.size() && od.route_family.empty(); ++f) {
-        const auto& via = family_via[f];
-        const bool passes = std::any_of(od.route->nodes.begin(), od.route->nodes.end(),
-                                        [&](std::size_t n) { return std::find(via.begin(), via.end(), n) != via.end(); });
-        if (passes) od.route_family = scenario.route_families[f].name;
-      }
+      od.route_family = route_family_of(scenario, family_via, *od.route);
     } else {
       od.unserved_teu_per_year = od.demand_teu_per_year;
     }

@@ -15,6 +15,12 @@ struct RouteOption {
   std::optional<Path> path;  ///< nullopt when the family has no path for this OD
 };
 
+/// A route an OD's demand uses and the share of the demand on it.
+struct SharedRoute {
+  Path path;            ///< time_h and cost at the solution's link times (congested under equilibrium)
+  double share = 0.0;   ///< of the OD's assigned demand
+};
+
 struct OdResult {
   std::size_t origin = 0;
   std::size_t destination = 0;
@@ -22,7 +28,9 @@ struct OdResult {
   double demand_teu_per_year = 0.0;
   double assigned_teu_per_year = 0.0;
   double unserved_teu_per_year = 0.0;  ///< demand with no path at all
-  std::optional<Path> route;           ///< the path the demand was loaded on
+  std::optional<Path> route;           ///< the path the demand was loaded on (the largest share)
+  std::vector<SharedRoute> routes;     ///< every route used, largest share first (AON: the one route)
+  double transit_time_h = 0.0;         ///< flow-weighted door-to-door time over `routes`, incl. dwell and node delay
   std::string route_family;            ///< the first family whose via nodes the route passes, or ""
   std::vector<RouteOption> options;    ///< best route of every family, in scenario order
 };
@@ -42,12 +50,18 @@ struct FreightResults {
   std::vector<NodeLoad> nodes;  ///< by node index
   std::vector<OdResult> od;     ///< in scenario demand order
   double days_per_year = 365.0;
+  std::string method = "all_or_nothing";  ///< how the flows were found
 };
 
 /// Utilization of a link: the busier direction's flow over the per-direction capacity; nullopt without a capacity.
 std::optional<double> link_utilization(const network::Network& net, const FreightResults& r, std::size_t link);
 /// Utilization of a node: throughput over handling capacity; nullopt without a capacity.
 std::optional<double> node_utilization(const network::Network& net, const FreightResults& r, std::size_t node);
+
+/// The first route family whose via nodes `path` passes ("" for none); `family_via` are the families'
+/// via nodes as indices, in scenario order.
+std::string route_family_of(const scenario::Scenario& scenario, const std::vector<std::vector<std::size_t>>& family_via,
+                            const Path& path);
 
 /// Loads every OD demand of the scenario on its cheapest path (all or nothing). Demand that cannot
 /// reach its destination is kept as unserved. The scenario must have been checked against the network.

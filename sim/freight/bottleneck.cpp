@@ -57,7 +57,8 @@ MinimumCut max_flow_min_cut(const BottleneckQuery& q) {
   auto limited = [&](std::size_t v) { return !q.node_capacity.empty() && std::isfinite(q.node_capacity[v]); };
   auto out_of = [&](std::size_t v) { return limited(v) ? n + v : v; };
   double finite_total = 0.0;
-  for (const CapacityLink& l : q.links) finite_total += l.capacity;
+  for (const CapacityLink& l : q.links)
+    if (std::isfinite(l.capacity)) finite_total += l.capacity;
   for (std::size_t v = 0; v < n; ++v) {
     if (limited(v)) finite_total += q.node_capacity[v];
   }
@@ -77,7 +78,8 @@ MinimumCut max_flow_min_cut(const BottleneckQuery& q) {
   };
   std::vector<Edge> link_edge;
   link_edge.reserve(q.links.size());
-  for (const CapacityLink& l : q.links) link_edge.push_back(add(out_of(l.from), l.to, l.capacity));
+  for (const CapacityLink& l : q.links)
+    link_edge.push_back(add(out_of(l.from), l.to, std::isfinite(l.capacity) ? l.capacity : unlimited));
   std::vector<std::pair<std::size_t, Edge>> node_edge;
   for (std::size_t v = 0; v < n; ++v) {
     if (limited(v)) node_edge.emplace_back(v, add(v, n + v, q.node_capacity[v]));

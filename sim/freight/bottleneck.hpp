@@ -17,7 +17,7 @@ namespace corridor::freight {
 struct CapacityLink {
   std::size_t from = 0;
   std::size_t to = 0;
-  double capacity = 0.0;  ///< flow units per period (TEU per day, vehicles per hour); >= 0
+  double capacity = 0.0;  ///< flow units per period (TEU per day, vehicles per hour); >= 0; infinity: unlimited
 };
 
 struct BottleneckQuery {

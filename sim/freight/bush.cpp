@@ -305,7 +305,7 @@ void BushSolver::equilibrate_all() {
   }
 }
 
-void BushSolver::od_results(const LinkState& actual, const EquilibriumOptions& options, std::vector<OdResult>& od) {
+void BushSolver::od_results(const LinkState& actual, const EquilibriumOptions& options, std::vector<OdEquilibrium>& od) {
   std::vector<double> inflow(net_.node_count, 0.0), mean_cost(net_.node_count, 0.0), mean_time(net_.node_count, 0.0);
   struct Frame {
     Index node;
@@ -340,7 +340,7 @@ void BushSolver::od_results(const LinkState& actual, const EquilibriumOptions& o
     }
     for (std::size_t d = 0; d < o.destinations.size(); ++d) {
       const Index s = o.destinations[d];
-      OdResult& r = od[o.od[d]];
+      OdEquilibrium& r = od[o.od[d]];
       if (topo_pos_[s] == no_index || inflow[s] <= 0.0) continue;
       r.mean_cost = mean_cost[s];
       r.mean_time = mean_time[s];

@@ -37,7 +37,7 @@ public:
 
   /// Flow-weighted mean cost and time, and the routes carrying the flow, for every OD with demand.
   /// `actual` holds user costs t_a(v) at the final flows (for system optimum, not the marginal costs).
-  void od_results(const LinkState& actual, const EquilibriumOptions& options, std::vector<OdResult>& od);
+  void od_results(const LinkState& actual, const EquilibriumOptions& options, std::vector<OdEquilibrium>& od);
 
 private:
   struct Bush {

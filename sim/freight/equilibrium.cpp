@@ -264,7 +264,7 @@ EquilibriumResult solve_assignment(const AssignmentProblem& problem, const Equil
   std::map<std::pair<std::size_t, std::size_t>, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < problem.demand.size(); ++i) {
     const OdDemand& d = problem.demand[i];
-    OdResult& r = res.od[i];
+    OdEquilibrium& r = res.od[i];
     r.origin = d.origin;
     r.destination = d.destination;
     r.travel_class = d.travel_class;
@@ -281,7 +281,7 @@ EquilibriumResult solve_assignment(const AssignmentProblem& problem, const Equil
     tree.run(actual, k, origin);
     if (aon) loaded_tree.run(free_flow, k, origin);
     for (std::size_t i : entries) {
-      OdResult& r = res.od[i];
+      OdEquilibrium& r = res.od[i];
       const auto s = static_cast<Index>(r.destination);
       r.reachable = tree.reached(s);
       if (!r.reachable) continue;

@@ -57,7 +57,7 @@ struct OdRoute {
   double cost = 0.0;               ///< generalized cost at the final flows, time units
 };
 
-struct OdResult {
+struct OdEquilibrium {
   std::size_t origin = 0;
   std::size_t destination = 0;
   std::size_t travel_class = 0;
@@ -81,7 +81,7 @@ struct EquilibriumResult {
   std::vector<double> link_times;         ///< t_a(v_a)
   double total_cost = 0.0;                ///< TSTT with generalized costs (UE costs, also for SO)
   double beckmann_objective = 0.0;        ///< sum_a int t_a + sum g x
-  std::vector<OdResult> od;               ///< one per entry of problem.demand, same order
+  std::vector<OdEquilibrium> od;               ///< one per entry of problem.demand, same order
 };
 
 /// Solves the problem. Does not throw on non-convergence: `converged` is false and the flows of the last

@@ -17,9 +17,12 @@ using Edge = boost::graph_traits<Graph>::edge_descriptor;
 struct ArcFilter {
   const network::Network* net = nullptr;
   const CostModel* model = nullptr;
+  std::size_t origin = 0;
   bool operator()(const Edge& e) const {
     const network::Arc& arc = net->graph()[e];
     const network::Link& l = net->links()[arc.link];
+    const std::size_t tail = arc.forward ? l.from : l.to;
+    if (tail != origin && !net->nodes()[tail].through) return false;  // may end here, not pass
     auto avoided = [&](std::size_t n) {
       return net->nodes()[n].closed ||
              std::find(model->avoid_nodes.begin(), model->avoid_nodes.end(), n) != model->avoid_nodes.end();
@@ -29,7 +32,9 @@ struct ArcFilter {
   }
 };
 
-double link_time_h(const network::Link& l) { return l.length_km / l.speed_kmh.value_or(1.0) + l.wait_h; }
+double link_time_h(const network::Link& l) {
+  return (l.travel_time_h ? *l.travel_time_h : l.length_km / l.speed_kmh.value_or(1.0)) + l.wait_h;
+}
 
 }  // namespace
 
@@ -61,7 +66,7 @@ ShortestPathTree::ShortestPathTree(const network::Network& net, const CostModel&
   via_step_.assign(n, std::nullopt);
   if (net.nodes()[origin].closed) return;
 
-  ArcFilter filter{&net, &model_};
+  ArcFilter filter{&net, &model_, origin};
   boost::filtered_graph<Graph, ArcFilter> fg(g, filter);
   // Arc weight: the link's time and tariff plus the cost of the node it enters.
   auto weight = boost::make_function_property_map<Edge, double>([&](const Edge& e) {

@@ -1,6 +1,10 @@
 #include "sim/network/attributes.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <string_view>
+
+#include "geo/text.hpp"
 
 namespace corridor::network {
 
@@ -19,8 +23,23 @@ constexpr ShortName kShortNames[] = {
     {"demand_mcm_per_day", "dem_mcm_d", "demand_mcm"},   {"pressure_min_bar", "p_min_bar", ""},
     {"pressure_max_bar", "p_max_bar", ""},               {"diameter_mm", "diam_mm", "diameter_m"},
     {"roughness_mm", "rough_mm", "roughness_"},          {"trains_per_day", "trains_d", "trains_per"},
-    {"teu_per_train", "teu_train", "teu_per_tr"},
+    {"teu_per_train", "teu_train", "teu_per_tr"},          {"travel_time_h", "time_h", "travel_tim"},
 };
+
+/// The smallest value accepted where a positive number is required (speeds, capacities, diameters...):
+/// ratios of input values then stay below 1e24.
+constexpr double kMinPositive = 1e-9;
+
+/// A whole text that is a decimal number ("50", " 1.5e3 "), into `x`.
+bool parse_number(std::string_view text, double& x) {
+  const auto b = text.find_first_not_of(" \t");
+  const auto e = text.find_last_not_of(" \t");
+  if (b == std::string_view::npos) return false;
+  text = text.substr(b, e - b + 1);
+  if (text.front() == '+') text.remove_prefix(1);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  return ec == std::errc{} && end == text.data() + text.size();
+}
 
 }  // namespace
 
@@ -52,12 +71,24 @@ std::optional<double> AttributeReader::number(std::string_view name, Bound bound
     x = *d;
   } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
     x = static_cast<double>(*i);
+  } else if (const auto* t = std::get_if<std::string>(&v); t != nullptr && parse_number(*t, x)) {
+    // A number stored as text: a text column (one bad value in GeoJSON makes the whole column text),
+    // a CSV or a Shapefile written so. Its value counts.
   } else {
     problem("attribute '" + std::string(name) + "' is '" + geo::to_text(v) + "', expected a number");
     return std::nullopt;
   }
   if (!std::isfinite(x)) {
     problem("attribute '" + std::string(name) + "' is " + geo::to_text(x) + ", expected a finite number");
+    return std::nullopt;
+  }
+  // Limits that keep every sum, product and ratio of input values finite (no inf or NaN in results).
+  if (std::abs(x) > geo::kMaxInputMagnitude) {
+    problem("attribute '" + std::string(name) + "' is " + geo::to_text(x) + ", too large (at most 1e+15)");
+    return std::nullopt;
+  }
+  if (bound == Bound::positive && x > 0.0 && x < kMinPositive) {
+    problem("attribute '" + std::string(name) + "' is " + geo::to_text(x) + ", too small (at least 1e-09)");
     return std::nullopt;
   }
   if (bound == Bound::non_negative && x < 0.0) {

@@ -107,6 +107,7 @@ std::optional<std::size_t> Network::find_link(std::string_view id) const {
 
 std::optional<double> Network::free_flow_time_h(std::size_t link) const {
   const Link& l = links_[link];
+  if (l.travel_time_h) return *l.travel_time_h + l.wait_h;
   if (!l.speed_kmh) return std::nullopt;
   return l.length_km / *l.speed_kmh + l.wait_h;
 }
@@ -117,6 +118,8 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
   ProblemList problems;
   const std::string& nfile = node_layer.source;
   const std::string& lfile = link_layer.source;
+
+  if (node_layer.features.empty()) throw InputError(nfile, "", "has no nodes (the layer is empty)");
 
   // Nodes.
   for (const auto& f : node_layer.features) {
@@ -141,6 +144,7 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
     n.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
     n.gauge_change = r.boolean("gauge_change").value_or(false);
     n.handling_usd_per_teu = r.number("handling_usd_per_teu", Bound::non_negative).value_or(0.0);
+    n.through = r.boolean("through").value_or(true);
     n.pressure_min_bar = r.number("pressure_min_bar", Bound::non_negative);
     n.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
     if (n.pressure_min_bar && n.pressure_max_bar && *n.pressure_min_bar > *n.pressure_max_bar)
@@ -204,6 +208,9 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
     };
     const auto from = end_node("from", true);
     const auto to = end_node("to", false);
+    // A node drawn with a link is not "without links", whatever else is wrong with the link.
+    if (from) ++degree[*from];
+    if (to) ++degree[*to];
     if (from && to) {
       if (*from == *to) {
         r.problem("is a self-loop (from and to are both node '" + net.nodes_[*from].id + "')");
@@ -216,9 +223,12 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
     }
 
     const auto mode_text = r.text("mode", true);
+    bool mode_known = false;  // attributes required per mode are checked only when the mode is known
     if (mode_text) {
-      if (const auto m = parse_mode(*mode_text)) l.mode = *m;
-      else {
+      if (const auto m = parse_mode(*mode_text)) {
+        l.mode = *m;
+        mode_known = true;
+      } else {
         r.problem("unknown mode '" + *mode_text + "' (expected one of: " + allowed_names(kModes) + ")");
         ok = false;
       }
@@ -230,9 +240,15 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
     else if (f.points.size() >= 2) l.length_km = geo::geodesic_length_km(f.points);
 
     const bool freight = l.mode != Mode::pipeline;
-    l.speed_kmh = r.number("speed_kmh", Bound::positive, freight && mode_text.has_value());
-    if (const auto g = r.number("gauge_mm", Bound::positive, l.mode == Mode::rail && mode_text.has_value()))
-      l.gauge_mm = static_cast<int>(std::lround(*g));
+    l.travel_time_h = r.number("travel_time_h", Bound::non_negative);
+    l.bpr_alpha = r.number("bpr_alpha", Bound::non_negative);
+    l.bpr_beta = r.number("bpr_beta", Bound::non_negative);
+    if (l.bpr_beta && *l.bpr_beta < 1.0) r.problem("attribute 'bpr_beta' is below 1");
+    l.speed_kmh = r.number("speed_kmh", Bound::positive, freight && mode_known && !l.travel_time_h);
+    if (const auto g = r.number("gauge_mm", Bound::positive, l.mode == Mode::rail && mode_known)) {
+      if (*g > 10000.0) r.problem("attribute 'gauge_mm' is " + geo::to_text(*g) + ", not a rail gauge in millimetres");
+      else l.gauge_mm = static_cast<int>(std::lround(*g));
+    }
     l.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
     if (const auto trains = r.number("trains_per_day", Bound::positive)) {
       if (const auto teu = r.number("teu_per_train", Bound::positive, true)) {
@@ -247,7 +263,7 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
       // Arrivals uniform over the week wait on average half a headway: (168 h / sailings) / 2.
       l.wait_h = 84.0 / *sailings;
     }
-    l.diameter_mm = r.number("diameter_mm", Bound::positive, l.mode == Mode::pipeline && mode_text.has_value());
+    l.diameter_mm = r.number("diameter_mm", Bound::positive, l.mode == Mode::pipeline && mode_known);
     l.roughness_mm = r.number("roughness_mm", Bound::non_negative);
     l.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
     l.efficiency = r.number("efficiency", Bound::positive);
@@ -266,13 +282,15 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
       if (id) net.link_index_.erase(*id);
       continue;
     }
-    ++degree[l.from];
-    ++degree[l.to];
     net.links_.push_back(std::move(l));
   }
 
-  for (std::size_t i = 0; i < net.nodes_.size(); ++i)
-    if (degree[i] == 0 && !net.nodes_[i].id.empty()) problems.add(nfile, "node '" + net.nodes_[i].id + "'", "has no links");
+  if (link_layer.features.empty()) {
+    problems.add(lfile, "", "has no links (the layer is empty)");
+  } else {
+    for (std::size_t i = 0; i < net.nodes_.size(); ++i)
+      if (degree[i] == 0 && !net.nodes_[i].id.empty()) problems.add(nfile, "node '" + net.nodes_[i].id + "'", "has no links");
+  }
 
   // A train cannot change gauge except where transshipment happens.
   std::vector<std::set<int>> gauges(net.nodes_.size());

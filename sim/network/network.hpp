@@ -32,6 +32,7 @@ struct Node {
   std::optional<double> capacity_teu_per_day;         ///< handling capacity (border, port, gauge-change yard)
   bool gauge_change = false;                          ///< 1435/1520 transshipment happens here
   double handling_usd_per_teu = 0.0;                  ///< fee charged per TEU passing through
+  bool through = true;  ///< false: freight may start or end here but not pass (TNTP zone nodes)
 
   // Gas
   std::optional<double> pressure_min_bar;  ///< absolute
@@ -51,6 +52,9 @@ struct Link {
   std::optional<int> gauge_mm;
   double length_km = 0.0;                     ///< given, or the geodesic length of the geometry
   std::optional<double> speed_kmh;
+  std::optional<double> travel_time_h;        ///< running time given directly (replaces length / speed)
+  std::optional<double> bpr_alpha;            ///< this link's volume-delay parameters (else the scenario's per mode)
+  std::optional<double> bpr_beta;
   std::optional<double> capacity_teu_per_day; ///< per direction
   double cost_usd_per_teu = 0.0;              ///< tariff for the whole link
   double wait_h = 0.0;                        ///< mean wait for a departure (ferries, sailings)
@@ -100,7 +104,8 @@ public:
   [[nodiscard]] std::optional<std::size_t> find_node(std::string_view id) const;
   [[nodiscard]] std::optional<std::size_t> find_link(std::string_view id) const;
 
-  /// Travel time over a link at free flow, in hours (length / speed + wait); nullopt without a speed.
+  /// Travel time over a link at free flow, in hours (travel_time_h, else length / speed, plus wait); nullopt
+  /// without either.
   [[nodiscard]] std::optional<double> free_flow_time_h(std::size_t link) const;
 
   /// Builds a network from node and link features, checking everything and reporting every

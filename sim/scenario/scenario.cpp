@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "geo/csv.hpp"
+#include "geo/text.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
 namespace corridor::scenario {
@@ -48,6 +49,8 @@ const Commodity* Scenario::find_commodity(std::string_view commodity) const {
 }
 
 std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& default_commodity) {
+  if (std::error_code dir_ec; fs::is_directory(file, dir_ec))
+    throw InputError(file.string(), "", "is a folder, not an OD matrix file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(file.string(), "", "cannot open OD matrix");
   std::string line;
@@ -59,6 +62,10 @@ std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& 
   while (std::getline(in, line)) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (const auto bad = geo::first_invalid_utf8(line)) {
+      problems.add(f, "line " + std::to_string(line_no), geo::invalid_utf8_message(line, *bad));
+      continue;
+    }
     const auto fields = split_csv(line);
     if (c_origin < 0) {
       for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
@@ -95,6 +102,10 @@ std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& 
       problems.add(f, where, "teu_per_year " + teu + " is negative");
       continue;
     }
+    if (x > geo::kMaxInputMagnitude) {
+      problems.add(f, where, "teu_per_year " + teu + " is too large (at most 1e+15)");
+      continue;
+    }
     if (row.origin.value.empty() || row.destination.value.empty()) {
       problems.add(f, where, "origin and destination must not be empty");
       continue;
@@ -126,7 +137,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
   const YAML::Node root = yr.parse();
   yr.expect_map(root, "scenario",
                 {"extends", "name", "description", "network", "commodities", "demand", "demand_csv", "route_families",
-                 "freight", "output", "add", "edits"});
+                 "freight", "output", "add", "edits", "events", "gas"});
   const fs::path dir = file.parent_path();
   const std::string fname = file.string();
 
@@ -235,12 +246,85 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
 
   // freight
   if (const YAML::Node fr = root["freight"]) {
-    yr.expect_map(fr, "freight", {"method", "days_per_year"});
+    yr.expect_map(fr, "freight", {"method", "algorithm", "relative_gap", "max_iterations", "days_per_year",
+                                  "volume_delay", "node_delay", "bottlenecks", "unreachable_demand"});
+    if (const auto u = yr.optional_text(fr, "unreachable_demand")) {
+      if (*u == "error") s.freight.unreachable_demand_is_error = true;
+      else if (*u == "unserved") s.freight.unreachable_demand_is_error = false;
+      else yr.fail(fr["unreachable_demand"], "unreachable_demand", "expected error or unserved, not '" + *u + "'");
+    }
     if (const auto m = yr.optional_text(fr, "method")) {
       if (*m == "all_or_nothing") s.freight.method = FreightMethod::all_or_nothing;
-      else yr.fail(fr["method"], "method", "unknown freight method '" + *m + "' (expected all_or_nothing)");
+      else if (*m == "user_equilibrium") s.freight.method = FreightMethod::user_equilibrium;
+      else if (*m == "system_optimum") s.freight.method = FreightMethod::system_optimum;
+      else
+        yr.fail(fr["method"], "method",
+                "unknown freight method '" + *m + "' (expected all_or_nothing, user_equilibrium or system_optimum)");
     }
-    s.freight.days_per_year = yr.optional_number(fr, "days_per_year", 1.0).value_or(365.0);
+    if (const auto a = yr.optional_text(fr, "algorithm")) {
+      if (*a != "algorithm_b" && *a != "frank_wolfe" && *a != "conjugate_frank_wolfe" && *a != "biconjugate_frank_wolfe")
+        yr.fail(fr["algorithm"], "algorithm",
+                "unknown algorithm '" + *a +
+                    "' (expected algorithm_b, frank_wolfe, conjugate_frank_wolfe or biconjugate_frank_wolfe)");
+      s.freight.algorithm = *a;
+    }
+    if (const auto g = yr.optional_number(fr, "relative_gap", 0.0)) {
+      if (!(*g > 0.0) || *g >= 1.0) yr.fail(fr["relative_gap"], "relative_gap", "must be in (0, 1)");
+      s.freight.relative_gap = *g;
+    }
+    if (const auto it = yr.optional_number(fr, "max_iterations", 1.0)) {
+      if (*it > 1e7 || *it != std::floor(*it)) yr.fail(fr["max_iterations"], "max_iterations", "must be a whole number up to 10000000");
+      s.freight.max_iterations = static_cast<std::size_t>(*it);
+    }
+    s.freight.days_per_year = yr.optional_number(fr, "days_per_year", 1.0).value_or(s.freight.days_per_year);
+    auto read_delay = [&](const YAML::Node& n, std::string_view what, DelaySettings d) {
+      yr.expect_map(n, what, {"function", "alpha", "beta"});
+      if (const auto f = yr.optional_text(n, "function")) {
+        if (*f == "bpr") d.conical = false;
+        else if (*f == "conical") d.conical = true;
+        else yr.fail(n["function"], "function", "unknown volume-delay function '" + *f + "' (expected bpr or conical)");
+      }
+      d.alpha = yr.optional_number(n, "alpha", 0.0).value_or(d.alpha);
+      d.beta = yr.optional_number(n, "beta", 1.0).value_or(d.beta);
+      if (d.conical && d.alpha <= 1.0) yr.fail(n, "alpha", "the conical function needs alpha > 1");
+      return d;
+    };
+    if (const YAML::Node vd = fr["volume_delay"]) {
+      if (!vd.IsMap()) yr.fail(vd, "volume_delay", "expected a mapping of mode to {function, alpha, beta}");
+      for (const auto& kv : vd) {
+        const std::string mode = kv.first.as<std::string>();
+        const auto m = network::parse_mode(mode);
+        if (!m || *m == network::Mode::pipeline)
+          yr.fail(kv.first, "volume_delay", "unknown freight mode '" + mode + "' (expected rail, road, sea or ferry)");
+        const auto base = s.freight.link_delay.contains(*m) ? s.freight.link_delay.at(*m) : DelaySettings{};
+        s.freight.link_delay[*m] = read_delay(kv.second, "volume_delay " + mode, base);
+      }
+    }
+    if (const YAML::Node nd = fr["node_delay"]) s.freight.node_delay = read_delay(nd, "node_delay", s.freight.node_delay);
+    if (const YAML::Node bn = fr["bottlenecks"]) {
+      yr.expect_sequence(bn, "bottlenecks");
+      s.freight.bottlenecks.clear();
+      for (const auto& item : bn) {
+        yr.expect_map(item, "bottleneck", {"name", "origins", "destinations", "modes"});
+        BottleneckGroup g;
+        const int line = YamlReader::line_of(item);
+        g.name = yr.text(item, "name");
+        g.modes = parse_modes(yr, item, "modes");
+        for (auto& id : yr.text_list(item, "origins")) g.origins.push_back({std::move(id), fname, line});
+        for (auto& id : yr.text_list(item, "destinations")) g.destinations.push_back({std::move(id), fname, line});
+        if (g.origins.empty() || g.destinations.empty())
+          yr.fail(item, g.origins.empty() ? "origins" : "destinations", "a bottleneck needs origins and destinations");
+        s.freight.bottlenecks.push_back(std::move(g));
+      }
+    }
+  }
+  if (const YAML::Node ev = root["events"]) {
+    if (!ev.IsMap()) yr.fail(ev, "events", "expected a mapping (see docs/events.md)");
+    s.events = RawSection{file, ev};
+  }
+  if (const YAML::Node gas = root["gas"]) {
+    if (!gas.IsMap()) yr.fail(gas, "gas", "expected a mapping (see docs/gas.md)");
+    s.gas = RawSection{file, gas};
   }
 
   // output
@@ -304,6 +388,16 @@ void check_against(const Scenario& s, const network::Network& net) {
   for (const auto& fam : s.route_families) {
     for (const auto& v : fam.via) check_node(v, "route family '" + fam.name + "' via node");
     for (const auto& v : fam.avoid) check_node(v, "route family '" + fam.name + "' avoid node");
+  }
+  for (const auto& b : s.freight.bottlenecks) {
+    for (const auto& v : b.origins) check_node(v, "bottleneck '" + b.name + "' origin");
+    for (const auto& v : b.destinations) {
+      check_node(v, "bottleneck '" + b.name + "' destination");
+      for (const auto& o : b.origins)
+        if (o.value == v.value)
+          problems.add(v.file, "line " + std::to_string(v.line),
+                       "bottleneck '" + b.name + "': node '" + v.value + "' is both an origin and a destination");
+    }
   }
   problems.throw_if_any();
 }

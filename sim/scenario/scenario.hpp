@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "sim/network/network.hpp"
 #include "sim/scenario/edits.hpp"
 
@@ -53,11 +55,41 @@ struct RouteFamily {
   std::set<network::Mode> modes;
 };
 
-enum class FreightMethod { all_or_nothing };
+enum class FreightMethod { all_or_nothing, user_equilibrium, system_optimum };
+
+/// Volume-delay parameters of one mode (BPR t = t0 (1 + alpha (v/c)^beta), or Spiess' conical with alpha).
+struct DelaySettings {
+  bool conical = false;
+  double alpha = 0.15;
+  double beta = 4.0;
+};
+
+/// A corridor bottleneck query: the maximum throughput from one node group to another and its minimum cut.
+struct BottleneckGroup {
+  std::string name;
+  std::vector<Located<std::string>> origins;
+  std::vector<Located<std::string>> destinations;
+  std::set<network::Mode> modes;  ///< modes counted (empty: every freight mode)
+};
 
 struct FreightSettings {
   FreightMethod method = FreightMethod::all_or_nothing;
+  std::string algorithm = "algorithm_b";  ///< algorithm_b | frank_wolfe | conjugate_frank_wolfe | biconjugate_frank_wolfe
+  double relative_gap = 1e-6;             ///< (TSTT - SPTT) / SPTT to stop at
+  std::size_t max_iterations = 2000;
   double days_per_year = 365.0;  ///< converts annual demand to daily flows
+  std::map<network::Mode, DelaySettings> link_delay;  ///< per mode; modes not listed use the defaults
+  DelaySettings node_delay{false, 0.15, 4.0};        ///< border crossings, yards and ports against their capacity
+  std::vector<BottleneckGroup> bottlenecks;
+  /// `corridor run`: demand with no path is an error (default) or reported as unserved.
+  bool unreachable_demand_is_error = true;
+};
+
+/// A section of the scenario read by another part (events, gas) with its own checks: the YAML node and
+/// the file it was written in. A file that gives the section replaces the inherited one whole.
+struct RawSection {
+  std::filesystem::path file;
+  YAML::Node node;
 };
 
 /// GIS files whose nodes and links are added to the network before the edits apply.
@@ -80,6 +112,8 @@ struct Scenario {
   std::vector<std::filesystem::path> input_files;   ///< every file read: the scenario, its OD matrices
   std::vector<NetworkAddition> additions;           ///< `add:` entries, in order
   std::vector<Edit> edits;                          ///< `edits:`, parents' first
+  std::optional<RawSection> events;                 ///< `events:` (sim/events reads it)
+  std::optional<RawSection> gas;                    ///< `gas:` (sim/gas reads it)
 
   [[nodiscard]] const Commodity* find_commodity(std::string_view commodity) const;
 };

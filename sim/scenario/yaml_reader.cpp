@@ -1,20 +1,34 @@
 #include "sim/scenario/yaml_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "geo/text.hpp"
+
 namespace corridor::scenario {
 
 YAML::Node YamlReader::parse() const {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file_, ec)) throw InputError(file_.string(), "", "is a folder, not a YAML file");
   std::ifstream in(file_, std::ios::binary);
   if (!in) throw InputError(file_.string(), "", "cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  // Text that is not UTF-8 would pass through yaml-cpp and break the JSON and GeoJSON written later.
+  if (const auto bad = geo::first_invalid_utf8(text))
+    throw InputError(file_.string(), "line " + std::to_string(geo::line_of_offset(text, *bad)),
+                     geo::invalid_utf8_message(text, *bad));
   try {
-    YAML::Node root = YAML::Load(text.str());
+    YAML::Node root = YAML::Load(text);
     if (!root.IsMap()) throw InputError(file_.string(), "", "expected a YAML mapping at the top level");
     return root;
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(file_.string(), e.mark.is_null() ? std::string() : "line " + std::to_string(e.mark.line + 1),
+                     "YAML nested too deeply (yaml-cpp stops at " + std::to_string(e.depth()) + " levels)");
   } catch (const YAML::Exception& e) {
     throw InputError(file_.string(), "line " + std::to_string(e.mark.line + 1), "YAML syntax error: " + e.msg);
   }
@@ -69,6 +83,11 @@ std::optional<double> YamlReader::optional_number(const YAML::Node& map, std::st
   if (!v.IsScalar() || !YAML::convert<double>::decode(v, x))
     fail(v, key, "expected a number, got '" + (v.IsScalar() ? v.Scalar() : std::string("a structure")) + "'");
   if (!std::isfinite(x)) fail(v, key, "expected a finite number");
+  if (std::abs(x) > geo::kMaxInputMagnitude) {
+    std::ostringstream msg;
+    msg << "value " << v.Scalar() << " is too large (at most " << geo::kMaxInputMagnitude << ")";
+    fail(v, key, msg.str());
+  }
   if (x < min) {
     std::ostringstream msg;
     msg << "value " << x << " is below the minimum " << min;

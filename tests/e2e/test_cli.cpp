@@ -113,6 +113,7 @@ TEST_CASE("od.csv gives names, route, transit days and each route family's days"
   CHECK(header ==
         "origin,origin_name,destination,destination_name,commodity,demand_teu_per_year,assigned_teu_per_year,"
         "unserved_teu_per_year,route_family,transit_time_h,transit_days,cost_usd_per_teu,length_km,route,"
+        "routes_used,main_route_share,route_shares,"
         "overland_transit_days,overland_cost_usd_per_teu,sea_transit_days,sea_cost_usd_per_teu");
   CHECK_THAT(row, Contains("X,Xi'an test,D,Duisburg test,containers,36500.0,36500.0,0.0,overland,"));
   CHECK_THAT(row, Contains(",X>G>H>D,"));
@@ -189,4 +190,47 @@ TEST_CASE("every command has --help, and a wrong command line exits 1", "[e2e]")
   }
   CHECK(run_corridor({"frobnicate"}).status == 1);
   CHECK(run_corridor({"run"}).status == 1);
+}
+
+TEST_CASE("corridor run --format gpkg writes one GeoPackage with layers nodes, links and od for QGIS", "[e2e][gpkg]") {
+  TempDir dir("gpkg-out");
+  const auto out = dir / "out";
+  const auto r = run_corridor({"run", std::string(CORRIDOR_SOURCE_DIR) + "/scenarios/baseline.yaml", "--out", out.string(),
+                               "--format", "gpkg", "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.empty());
+  REQUIRE(fs::exists(out / "results.gpkg"));
+  CHECK_FALSE(fs::exists(out / "links.geojson"));
+  CHECK(fs::exists(out / "od.csv"));
+  CHECK(fs::exists(out / "summary.json"));
+
+  GDALAllRegister();
+  std::unique_ptr<GDALDataset> ds(
+      GDALDataset::Open((out / "results.gpkg").string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  REQUIRE(ds);
+  CHECK(std::string(ds->GetDriver()->GetDescription()) == "GPKG");
+  REQUIRE(ds->GetLayerByName("nodes"));
+  REQUIRE(ds->GetLayerByName("links"));
+  REQUIRE(ds->GetLayerByName("od"));
+  CHECK(ds->GetLayerByName("nodes")->GetFeatureCount() == 131);
+  CHECK(ds->GetLayerByName("links")->GetFeatureCount() == 168);
+  OGRLayer* od = ds->GetLayerByName("od");
+  CHECK(od->GetFeatureCount() == 25);
+  CHECK(wkbFlatten(od->GetGeomType()) == wkbLineString);
+  CHECK(od->GetSpatialRef()->GetEPSGGeogCS() == 4326);
+  od->ResetReading();
+  std::unique_ptr<OGRFeature> f(od->GetNextFeature());
+  REQUIRE(f);
+  // Typed fields: numbers stay numbers; the route's line runs from the origin to the destination.
+  CHECK(f->GetFieldDefnRef(f->GetFieldIndex("transit_days"))->GetType() == OFTReal);
+  CHECK(f->GetFieldAsDouble("transit_days") > 5.0);
+  const auto* line = f->GetGeometryRef()->toLineString();
+  REQUIRE(line->getNumPoints() > 10);
+  OGRLayer* nodes = ds->GetLayerByName("nodes");
+  nodes->SetAttributeFilter(("id = '" + std::string(f->GetFieldAsString("origin")) + "'").c_str());
+  std::unique_ptr<OGRFeature> origin(nodes->GetNextFeature());
+  REQUIRE(origin);
+  CHECK(line->getX(0) == Approx(origin->GetGeometryRef()->toPoint()->getX()).margin(1e-6));
+  CHECK(line->getY(0) == Approx(origin->GetGeometryRef()->toPoint()->getY()).margin(1e-6));
 }

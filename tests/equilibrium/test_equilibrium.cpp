@@ -293,7 +293,7 @@ TEST_CASE("The same problem solved twice gives the same flows to the last bit", 
   CHECK(a.link_flows == b.link_flows);
   CHECK(a.gap_history == b.gap_history);
   // every OD's listed routes cost the same at equilibrium
-  for (const OdResult& od : a.od) {
+  for (const OdEquilibrium& od : a.od) {
     for (const OdRoute& route : od.routes) CHECK(route.cost == Approx(od.least_cost).epsilon(1e-8));
   }
 }

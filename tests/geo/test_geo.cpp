@@ -82,7 +82,7 @@ TEST_CASE("a layer in a projected CRS is reprojected to lon/lat, and EPSG:4326 a
 
 TEST_CASE("unreadable sources give errors naming the file", "[geo]") {
   test::TempDir dir("geo");
-  CHECK_THROWS_WITH(geo::read_layer((dir / "missing.geojson").string()), Contains("missing.geojson") && Contains("cannot open"));
+  CHECK_THROWS_WITH(geo::read_layer((dir / "missing.geojson").string()), Contains("missing.geojson") && Contains("does not exist"));
   const auto broken = dir.write("broken.geojson", R"({"type":"FeatureCollection","features":[ {"type":)");
   CHECK_THROWS_AS(geo::read_layer(broken.string()), InputError);
   const auto poly = dir.write("poly.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z"},

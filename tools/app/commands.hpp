@@ -14,6 +14,8 @@ struct RunOptions {
   std::filesystem::path scenario;
   std::optional<std::filesystem::path> out_dir;
   bool quiet = false;
+  std::string format = "geojson";  ///< geojson | gpkg (links, nodes and od as layers of results.gpkg)
+  bool report = false;             ///< also write report.html into the results folder
 };
 
 int run(const RunOptions& options, std::ostream& out);

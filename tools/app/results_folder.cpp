@@ -36,42 +36,33 @@ geo::Value optional_value(const std::optional<double>& v, int decimals = 6) {
   return v ? geo::Value(rounded(*v, decimals)) : geo::Value(std::monostate{});
 }
 
-/// Stages a folder beside `dir` and swaps it in when complete.
-class StagedFolder {
-public:
-  explicit StagedFolder(fs::path dir) : dir_(std::move(dir)) {
-    if (dir_.filename().empty()) dir_ = dir_.parent_path();
-    const std::string pid = std::to_string(::getpid());
-    staging_ = dir_.parent_path() / ("." + dir_.filename().string() + ".partial-" + pid);
-    old_ = dir_.parent_path() / ("." + dir_.filename().string() + ".old-" + pid);
-    std::error_code ec;
-    if (!dir_.parent_path().empty()) fs::create_directories(dir_.parent_path(), ec);
-    fs::remove_all(staging_, ec);
-    if (!fs::create_directory(staging_, ec) || ec)
-      throw InputError(dir_.string(), "", "cannot create results folder: " + ec.message());
-  }
-  StagedFolder(const StagedFolder&) = delete;
-  StagedFolder& operator=(const StagedFolder&) = delete;
-  ~StagedFolder() {
-    std::error_code ec;
-    if (!committed_) fs::remove_all(staging_, ec);
-  }
-  [[nodiscard]] fs::path file(const std::string& name) const { return staging_ / name; }
-  void commit() {
-    std::error_code ec;
-    const bool had_old = fs::exists(dir_);
-    if (had_old) fs::rename(dir_, old_);
-    fs::rename(staging_, dir_);
-    committed_ = true;
-    if (had_old) fs::remove_all(old_, ec);
-  }
-
-private:
-  fs::path dir_, staging_, old_;
-  bool committed_ = false;
-};
-
 }  // namespace
+
+StagedFolder::StagedFolder(fs::path dir) : dir_(std::move(dir)) {
+  if (dir_.filename().empty()) dir_ = dir_.parent_path();
+  const std::string pid = std::to_string(::getpid());
+  staging_ = dir_.parent_path() / ("." + dir_.filename().string() + ".partial-" + pid);
+  old_ = dir_.parent_path() / ("." + dir_.filename().string() + ".old-" + pid);
+  std::error_code ec;
+  if (!dir_.parent_path().empty()) fs::create_directories(dir_.parent_path(), ec);
+  fs::remove_all(staging_, ec);
+  if (!fs::create_directory(staging_, ec) || ec)
+    throw InputError(dir_.string(), "", "cannot create results folder: " + ec.message());
+}
+
+StagedFolder::~StagedFolder() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(staging_, ec);
+}
+
+void StagedFolder::commit() {
+  std::error_code ec;
+  const bool had_old = fs::exists(dir_);
+  if (had_old) fs::rename(dir_, old_);
+  fs::rename(staging_, dir_);
+  committed_ = true;
+  if (had_old) fs::remove_all(old_, ec);
+}
 
 std::string sha256_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -103,8 +94,8 @@ ordered_json freight_kpis(const network::Network& net, const freight::FreightRes
     unserved += od.unserved_teu_per_year;
     if (od.unserved_teu_per_year > 0) ++unserved_pairs;
     if (od.route) {
-      weighted_days += od.assigned_teu_per_year * od.route->time_h / 24.0;
-      worst_days = std::max(worst_days, od.route->time_h / 24.0);
+      weighted_days += od.assigned_teu_per_year * od.transit_time_h / 24.0;
+      worst_days = std::max(worst_days, od.transit_time_h / 24.0);
     }
   }
   ordered_json over_links = ordered_json::array(), over_nodes = ordered_json::array();
@@ -137,33 +128,85 @@ ordered_json freight_kpis(const network::Network& net, const freight::FreightRes
   return k;
 }
 
-std::string od_csv(const network::Network& net, const scenario::Scenario& scenario, const freight::FreightResults& r) {
-  std::string out =
-      "origin,origin_name,destination,destination_name,commodity,demand_teu_per_year,assigned_teu_per_year,"
-      "unserved_teu_per_year,route_family,transit_time_h,transit_days,cost_usd_per_teu,length_km,route";
-  for (const auto& fam : scenario.route_families)
-    out += "," + fam.name + "_transit_days," + fam.name + "_cost_usd_per_teu";
-  out += '\n';
-  for (const auto& od : r.od) {
+namespace {
+
+/// One row of the od table: column names and text values (CSV) with the typed value (GeoPackage).
+struct OdTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<geo::Value>> rows;
+};
+
+OdTable od_table(const network::Network& net, const scenario::Scenario& scenario, const freight::FreightResults& r,
+                 const ResultsExtras& extras) {
+  OdTable t;
+  t.columns = {"origin", "origin_name", "destination", "destination_name", "commodity", "demand_teu_per_year",
+               "assigned_teu_per_year", "unserved_teu_per_year", "route_family", "transit_time_h", "transit_days",
+               "cost_usd_per_teu", "length_km", "route"};
+  for (const auto& [name, values] : extras.od_columns) t.columns.push_back(name);
+  for (const auto& fam : scenario.route_families) {
+    t.columns.push_back(fam.name + "_transit_days");
+    t.columns.push_back(fam.name + "_cost_usd_per_teu");
+  }
+  const geo::Value null{std::monostate{}};
+  for (std::size_t i = 0; i < r.od.size(); ++i) {
+    const auto& od = r.od[i];
     const auto& o = net.nodes()[od.origin];
     const auto& d = net.nodes()[od.destination];
-    out += geo::csv_field(o.id) + ',' + geo::csv_field(o.name) + ',' + geo::csv_field(d.id) + ',' + geo::csv_field(d.name) +
-           ',' + geo::csv_field(od.commodity) + ',' + fixed(od.demand_teu_per_year, 1) + ',' +
-           fixed(od.assigned_teu_per_year, 1) + ',' + fixed(od.unserved_teu_per_year, 1) + ',';
+    std::vector<geo::Value> row{o.id, o.name, d.id, d.name, od.commodity, od.demand_teu_per_year,
+                                od.assigned_teu_per_year, od.unserved_teu_per_year};
     if (od.route) {
-      out += geo::csv_field(od.route_family) + ',' + fixed(od.route->time_h, 2) + ',' + fixed(od.route->time_h / 24.0, 2) +
-             ',' + fixed(od.route->cost_usd_per_teu, 2) + ',' + fixed(od.route->length_km, 1) + ',' +
-             geo::csv_field(route_text(net, *od.route));
+      row.insert(row.end(), {geo::Value(od.route_family), od.transit_time_h, od.transit_time_h / 24.0,
+                             od.route->cost_usd_per_teu, od.route->length_km, route_text(net, *od.route)});
     } else {
-      out += ",,,,,";
+      row.insert(row.end(), 6, null);
     }
+    for (const auto& [name, values] : extras.od_columns) row.emplace_back(i < values.size() ? values[i] : std::string());
     for (const auto& opt : od.options) {
-      if (opt.path) out += ',' + fixed(opt.path->time_h / 24.0, 2) + ',' + fixed(opt.path->cost_usd_per_teu, 2);
-      else out += ",,";
+      if (opt.path) row.insert(row.end(), {opt.path->time_h / 24.0, opt.path->cost_usd_per_teu});
+      else row.insert(row.end(), 2, null);
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+/// Decimals per od column in CSV (stable text across runs and platforms).
+int od_decimals(const std::string& column) {
+  if (column.ends_with("_teu_per_year") || column == "length_km") return 1;
+  return 2;
+}
+
+}  // namespace
+
+std::string od_csv(const network::Network& net, const scenario::Scenario& scenario, const freight::FreightResults& r,
+                   const ResultsExtras& extras) {
+  const OdTable t = od_table(net, scenario, r, extras);
+  std::string out;
+  for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? "," : "") + t.columns[c];
+  out += '\n';
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c) out += ',';
+      if (const auto* x = std::get_if<double>(&row[c])) out += fixed(*x, od_decimals(t.columns[c]));
+      else out += geo::csv_field(geo::to_text(row[c]));
     }
     out += '\n';
   }
   return out;
+}
+
+std::vector<geo::LonLat> route_geometry(const network::Network& net, const freight::Path& path) {
+  std::vector<geo::LonLat> line;
+  for (const auto& step : path.steps) {
+    const auto& g = net.links()[step.link].geometry;
+    const std::size_t start = line.empty() ? 0 : 1;  // the joint vertex once
+    if (step.forward) {
+      for (std::size_t k = start; k < g.size(); ++k) line.push_back(g[k]);
+    } else {
+      for (std::size_t k = start; k < g.size(); ++k) line.push_back(g[g.size() - 1 - k]);
+    }
+  }
+  return line;
 }
 
 namespace {
@@ -191,7 +234,8 @@ std::string routes_csv(const network::Network& net, const freight::FreightResult
   return out;
 }
 
-std::vector<geo::Feature> link_features(const network::Network& net, const freight::FreightResults& r) {
+std::vector<geo::Feature> link_features(const network::Network& net, const freight::FreightResults& r,
+                                        const ResultsExtras& extras) {
   std::vector<geo::Feature> out;
   out.reserve(net.links().size());
   for (std::size_t i = 0; i < net.links().size(); ++i) {
@@ -206,6 +250,7 @@ std::vector<geo::Feature> link_features(const network::Network& net, const freig
     f.set("flow_backward_teu_per_day", rounded(r.links[i].flow_backward_teu_per_day, 3));
     f.set("utilization", optional_value(freight::link_utilization(net, r, i), 4));
     f.set("travel_time_h", optional_value(net.free_flow_time_h(i), 3));
+    for (const auto& add : extras.link_properties) add(i, f);
     f.geometry = geo::GeometryKind::line_string;
     f.points = l.geometry;
     out.push_back(std::move(f));
@@ -213,7 +258,8 @@ std::vector<geo::Feature> link_features(const network::Network& net, const freig
   return out;
 }
 
-std::vector<geo::Feature> node_features(const network::Network& net, const freight::FreightResults& r) {
+std::vector<geo::Feature> node_features(const network::Network& net, const freight::FreightResults& r,
+                                        const ResultsExtras& extras) {
   std::vector<geo::Feature> out;
   out.reserve(net.nodes().size());
   for (std::size_t i = 0; i < net.nodes().size(); ++i) {
@@ -222,8 +268,28 @@ std::vector<geo::Feature> node_features(const network::Network& net, const freig
     f.set("throughput_teu_per_day", rounded(r.nodes[i].throughput_teu_per_day, 3));
     f.set("utilization", optional_value(freight::node_utilization(net, r, i), 4));
     f.set("delay_h", rounded(n.dwell_h, 3));
+    for (const auto& add : extras.node_properties) add(i, f);
     f.geometry = geo::GeometryKind::point;
     f.points = {n.position};
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<geo::Feature> od_features(const network::Network& net, const scenario::Scenario& scenario,
+                                      const freight::FreightResults& r, const ResultsExtras& extras) {
+  const OdTable t = od_table(net, scenario, r, extras);
+  std::vector<geo::Feature> out;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    geo::Feature f;
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const auto* x = std::get_if<double>(&t.rows[i][c]);
+      f.set(t.columns[c], x ? geo::Value(rounded(*x, 4)) : t.rows[i][c]);
+    }
+    if (r.od[i].route) {
+      f.geometry = geo::GeometryKind::line_string;
+      f.points = route_geometry(net, *r.od[i].route);
+    }
     out.push_back(std::move(f));
   }
   return out;
@@ -232,11 +298,21 @@ std::vector<geo::Feature> node_features(const network::Network& net, const freig
 }  // namespace
 
 void write_results(const fs::path& dir, const network::Network& net, const scenario::Scenario& scenario,
-                   const freight::FreightResults& results, double run_time_s) {
+                   const freight::FreightResults& results, double run_time_s, const ResultsExtras& extras,
+                   geo::VectorFormat format) {
   StagedFolder folder(dir);
-  geo::write_layer(folder.file("links.geojson"), "links", geo::GeometryKind::line_string, link_features(net, results));
-  geo::write_layer(folder.file("nodes.geojson"), "nodes", geo::GeometryKind::point, node_features(net, results));
-  geo::write_text(folder.file("od.csv"), od_csv(net, scenario, results));
+  const auto links = link_features(net, results, extras);
+  const auto nodes = node_features(net, results, extras);
+  if (format == geo::VectorFormat::gpkg) {
+    const auto od = od_features(net, scenario, results, extras);
+    geo::write_layers(folder.file("results.gpkg"), {{"nodes", geo::GeometryKind::point, &nodes},
+                                                   {"links", geo::GeometryKind::line_string, &links},
+                                                   {"od", geo::GeometryKind::line_string, &od}});
+  } else {
+    geo::write_layer(folder.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
+    geo::write_layer(folder.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
+  }
+  geo::write_text(folder.file("od.csv"), od_csv(net, scenario, results, extras));
   geo::write_text(folder.file("routes.csv"), routes_csv(net, results));
 
   ordered_json summary;
@@ -254,14 +330,16 @@ void write_results(const fs::path& dir, const network::Network& net, const scena
   summary["inputs"] = inputs;
   ordered_json commodities = ordered_json::object();
   for (const auto& c : scenario.commodities) commodities[c.name] = {{"value_of_time_usd_per_teu_h", c.value_of_time_usd_per_teu_h}};
-  summary["solver"] = {{"freight_method", "all_or_nothing"},
+  summary["solver"] = {{"freight_method", results.method},
                        {"days_per_year", scenario.freight.days_per_year},
                        {"snap_tolerance_km", scenario.network.snap_tolerance_km},
                        {"commodities", commodities}};
   summary["convergence"] = {{"converged", true}, {"iterations", 1}, {"relative_gap", 0.0}};
   summary["network"] = {{"nodes", net.nodes().size()}, {"links", net.links().size()}};
   summary["kpis"] = freight_kpis(net, results);
+  for (const auto& [key, value] : extras.summary.items()) summary[key] = value;
   summary["run_time_s"] = rounded(run_time_s, 3);
+  for (const auto& write : extras.files) write(folder.file(""));
   geo::write_text(folder.file("summary.json"), summary.dump(2) + "\n");
   folder.commit();
 }

@@ -1,10 +1,19 @@
 #include "tools/app/tntp.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <sstream>
 #include <string_view>
 
 #include "geo/error.hpp"
+#include "geo/writer.hpp"
+#include "tools/app/results_folder.hpp"
 
 namespace corridor::app {
 
@@ -281,6 +290,116 @@ freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const T
     p.demand.push_back({d.origin - 1, d.destination - 1, 0, d.flow});
   }
   return p;
+}
+
+namespace {
+
+std::string fixed_text(double x, int decimals) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(decimals) << x;
+  return s.str();
+}
+
+}  // namespace
+
+int import_tntp(const TntpImportOptions& options, std::ostream& out) {
+  namespace fs = std::filesystem;
+  const TntpNetwork net = read_tntp_network(options.network);
+  const TntpTrips trips = read_tntp_trips(options.trips);
+  to_assignment_problem(net, trips, options.weights).validate();  // the solver's checks, before writing
+
+  // Positions: the node file's, as lon/lat when they look like it, else scaled into a 1-degree box at
+  // (0, 0) keeping the relative layout; without a node file a square grid of 0.01-degree steps.
+  std::vector<geo::LonLat> pos(net.nodes + 1);
+  std::string layout = "grid";
+  for (std::size_t i = 1; i <= net.nodes; ++i) {
+    const std::size_t side = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(net.nodes))));
+    pos[i] = {static_cast<double>((i - 1) % side) * 0.01, static_cast<double>((i - 1) / side) * 0.01};
+  }
+  if (!options.nodes.empty()) {
+    const auto nodes = read_tntp_nodes(options.nodes);
+    double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
+    for (const auto& n : nodes) {
+      if (n.id == 0 || n.id > net.nodes)
+        throw InputError(options.nodes, "node " + std::to_string(n.id), "is not a node of " + options.network);
+      xmin = std::min(xmin, n.x), xmax = std::max(xmax, n.x), ymin = std::min(ymin, n.y), ymax = std::max(ymax, n.y);
+    }
+    const bool lonlat = xmin >= -180 && xmax <= 180 && ymin >= -90 && ymax <= 90;
+    const double span = std::max({xmax - xmin, ymax - ymin, 1e-12});
+    layout = lonlat ? "lon/lat from the node file" : "node file x/y scaled into a 1-degree box at (0, 0)";
+    for (const auto& n : nodes)
+      pos[n.id] = lonlat ? geo::LonLat{n.x, n.y} : geo::LonLat{(n.x - xmin) / span, (n.y - ymin) / span};
+  }
+
+  // Cost weights as a value of time: toll weight w (min per toll unit, toll in cents) = 100 w / 60 h per USD.
+  const double vot = options.weights.toll > 0.0 ? 60.0 / (100.0 * options.weights.toll) : 1.0;
+
+  std::vector<geo::Feature> nodes, links;
+  for (std::size_t i = 1; i <= net.nodes; ++i) {
+    geo::Feature f;
+    f.set("id", std::to_string(i));
+    f.set("name", (i <= net.zones ? "zone " : "node ") + std::to_string(i));
+    f.set("kind", i <= net.zones ? "terminal" : "junction");
+    f.set("through", i >= net.first_thru_node);
+    f.geometry = geo::GeometryKind::point;
+    f.points = {pos[i]};
+    nodes.push_back(std::move(f));
+  }
+  for (std::size_t k = 0; k < net.links.size(); ++k) {
+    const TntpLink& l = net.links[k];
+    geo::Feature f;
+    f.set("id", std::to_string(l.from) + "-" + std::to_string(l.to));
+    f.set("from", std::to_string(l.from));
+    f.set("to", std::to_string(l.to));
+    f.set("mode", "road");
+    f.set("directed", true);
+    f.set("travel_time_h", l.free_flow_time / 60.0);
+    f.set("length_km", std::max(l.length, 1e-6) * 1.609344);
+    if (l.capacity > 0.0) f.set("capacity_teu_per_day", l.capacity * 24.0);
+    f.set("bpr_alpha", l.b);
+    f.set("bpr_beta", std::max(l.power, 1.0));
+    const double money = (options.weights.toll > 0.0 ? l.toll / 100.0 : 0.0) +
+                         options.weights.length * l.length / 60.0 * vot;
+    f.set("cost_usd_per_teu", money);
+    f.set("tntp_line", static_cast<double>(l.line));
+    f.geometry = geo::GeometryKind::line_string;
+    f.points = {pos[l.from], pos[l.to]};
+    links.push_back(std::move(f));
+  }
+  // Parallel links would share an id: number the repeats.
+  std::map<std::string, int> seen;
+  for (auto& f : links) {
+    const std::string id = geo::to_text(*f.find("id"));
+    if (const int n = seen[id]++) f.set("id", id + "#" + std::to_string(n + 1));
+  }
+
+  std::string demand = "origin,destination,commodity,teu_per_year\n";
+  for (const auto& d : trips.demand) {
+    if (d.flow <= 0.0 || d.origin == d.destination) continue;
+    demand += std::to_string(d.origin) + "," + std::to_string(d.destination) + ",vehicles," +
+              fixed_text(d.flow * 24.0 * 365.0, 6) + "\n";
+  }
+  const std::string stem = fs::path(options.network).stem().string();
+  std::string yaml;
+  yaml += "# Imported by corridor import tntp from " + fs::path(options.network).filename().string() + " and " +
+          fs::path(options.trips).filename().string() + ".\n";
+  yaml += "# Units: flows per hour x 24 (per day), travel_time_h = free-flow minutes / 60; node layout: " + layout + ".\n";
+  yaml += "name: " + stem + "\n";
+  yaml += "network: {nodes: nodes.geojson, links: links.geojson}\n";
+  yaml += "commodities:\n  vehicles: {value_of_time_usd_per_teu_h: " + fixed_text(vot, 6) + ", modes: [road]}\n";
+  yaml += "demand_csv: demand.csv\n";
+  yaml += "freight:\n  method: user_equilibrium\n  relative_gap: 1.0e-6\n  days_per_year: 365\n"
+          "  unreachable_demand: unserved\n";
+
+  StagedFolder dir(options.out_dir);
+  geo::write_layer(dir.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
+  geo::write_layer(dir.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
+  geo::write_text(dir.file("demand.csv"), demand);
+  geo::write_text(dir.file("scenario.yaml"), yaml);
+  dir.commit();
+  out << "Imported " << net.nodes << " nodes (" << net.zones << " zones), " << net.links.size() << " links and "
+      << trips.demand.size() << " OD entries into " << options.out_dir << "/ (node layout: " << layout << ")\n";
+  return 0;
 }
 
 }  // namespace corridor::app

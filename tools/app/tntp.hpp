@@ -82,4 +82,18 @@ struct TntpCostWeights {
 freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const TntpTrips& trips,
                                                  TntpCostWeights weights = {});
 
+/// `corridor import tntp`: writes DIR/nodes.geojson, DIR/links.geojson, DIR/demand.csv and DIR/scenario.yaml,
+/// a corridor network and scenario whose user equilibrium is the TNTP network's (see docs/freight.md):
+/// links are directed road links with travel_time_h = free-flow minutes / 60, capacity per day = capacity
+/// per hour x 24, the file's BPR b and power per link; demand per year = trips per hour x 24 x 365 with
+/// days_per_year 365 (so flows per day are 24 x the hourly flows and v/c is unchanged); tolls and lengths
+/// become cost_usd_per_teu with a value of time that reproduces the weights. Zone nodes below
+/// <FIRST THRU NODE> get `through: false`. Nodes without coordinates are laid out on a grid.
+struct TntpImportOptions {
+  std::string network, trips, nodes;
+  std::string out_dir;
+  TntpCostWeights weights;
+};
+int import_tntp(const TntpImportOptions& options, std::ostream& out);
+
 }  // namespace corridor::app
