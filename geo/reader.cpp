@@ -134,6 +134,7 @@ void collect_points(const OGRGeometry& g, Feature& out, const std::string& path,
   } else if (type == wkbLineString) {
     const auto& ls = *g.toLineString();
     out.geometry = GeometryKind::line_string;
+    out.points.reserve(out.points.size() + static_cast<std::size_t>(ls.getNumPoints()));
     for (int i = 0; i < ls.getNumPoints(); ++i) out.points.push_back({ls.getX(i), ls.getY(i)});
   } else if (type == wkbMultiPoint && g.toMultiPoint()->getNumGeometries() == 1) {
     collect_points(*g.toMultiPoint()->getGeometryRef(0), out, path, f);
@@ -219,16 +220,20 @@ Layer read_layer(const std::string& path, const std::string& layer_name) {
     }
   }
 
+  std::vector<std::string> field_names;
+  for (int i = 0; i < layer->GetLayerDefn()->GetFieldCount(); ++i)
+    field_names.emplace_back(layer->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
   ProblemList text_problems;
+  if (const GIntBig count = layer->GetFeatureCount(FALSE); count > 0) out.features.reserve(static_cast<std::size_t>(count));
   layer->ResetReading();
   for (;;) {
     std::unique_ptr<OGRFeature> f(layer->GetNextFeature());
     if (!f) break;
     Feature rec;
     rec.fid = f->GetFID();
-    const int nfields = f->GetFieldCount();
-    rec.attributes.reserve(static_cast<std::size_t>(nfields));
-    for (int i = 0; i < nfields; ++i) rec.attributes.push_back({f->GetFieldDefnRef(i)->GetNameRef(), read_field(*f, i, path, text_problems)});
+    rec.attributes.reserve(field_names.size());
+    for (int i = 0; i < static_cast<int>(field_names.size()); ++i)
+      rec.attributes.push_back({field_names[static_cast<std::size_t>(i)], read_field(*f, i, path, text_problems)});
 
     OGRGeometry* g = f->GetGeometryRef();
     if (g != nullptr && !g->IsEmpty()) {

@@ -16,7 +16,7 @@ seconds="${1:-${CORRIDOR_FUZZ_SECONDS:-60}}"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_scenario fuzz_network fuzz_od_csv fuzz_gaslib)
 build="${CORRIDOR_FUZZ_BUILD:-$root/build-fuzz}"
-jobs="${CORRIDOR_FUZZ_BUILD_JOBS:-$(nproc)}"
+jobs="${CORRIDOR_BUILD_JOBS:-$(nproc)}"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCORRIDOR_FUZZ=ON -DCORRIDOR_BUILD_TESTS=OFF -DCORRIDOR_WITH_REPORT=OFF >/dev/null

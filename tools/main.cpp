@@ -5,6 +5,7 @@
 #include "geo/error.hpp"
 #include "tools/app/batch_command.hpp"
 #include "tools/app/commands.hpp"
+#include "tools/app/gas_import.hpp"
 #include "tools/app/report.hpp"
 #include "tools/app/tntp.hpp"
 
@@ -37,6 +38,11 @@ int main(int argc, char** argv) {
   tntp->add_option("--out", tntp_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, demand.csv, scenario.yaml)")->required();
   tntp->add_option("--toll-weight", tntp_opts.weights.toll, "Minutes per toll unit in the generalized cost (Chicago Sketch: 0.02)");
   tntp->add_option("--length-weight", tntp_opts.weights.length, "Minutes per length unit in the generalized cost (Chicago Sketch: 0.04)");
+  corridor::app::GasLibImportOptions gaslib_opts;
+  auto* gaslib = import->add_subcommand("gaslib", "GasLib (gaslib.zib.de): a .net network and a .scn nomination");
+  gaslib->add_option("net", gaslib_opts.network, "NAME.net")->required()->check(CLI::ExistingFile);
+  gaslib->add_option("scn", gaslib_opts.scenario, "NAME.scn")->required()->check(CLI::ExistingFile);
+  gaslib->add_option("--out", gaslib_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, scenario.yaml)")->required();
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand("validate", "Check networks and scenarios without solving; list every problem");
@@ -76,6 +82,7 @@ int main(int argc, char** argv) {
     if (*validate) return corridor::app::validate(validate_files, std::cout);
     if (*report) return corridor::app::report(report_dir, std::cout);
     if (*tntp) return corridor::app::import_tntp(tntp_opts, std::cout);
+    if (*gaslib) return corridor::app::import_gaslib(gaslib_opts, std::cout);
     if (*info) return corridor::app::info(info_files, std::cout);
   } catch (const corridor::InputError& e) {
     for (const auto& p : e.problems()) std::cerr << "error: " << p.str() << '\n';

@@ -1,5 +1,7 @@
 #include "sim/batch/runner.hpp"
 
+#include "sim/freight/corridor_equilibrium.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +13,8 @@
 #include "geo/error.hpp"
 #include "geo/csv.hpp"
 #include "geo/writer.hpp"
+#include "sim/gas/settings.hpp"
+#include "sim/gas/units.hpp"
 
 namespace corridor::batch {
 
@@ -72,6 +76,7 @@ std::vector<std::string> kpi_header(const Study& study) {
     h.push_back(g.name + "_worst_transit_days");
   }
   for (const auto& b : study.bottlenecks) h.push_back("utilization_" + b);
+  if (study.gas) h.insert(h.end(), {"gas_delivered_mcm_per_day", "gas_min_pressure_margin_bar", "gas_converged"});
   h.insert(h.end(), {"converged", "error"});
   return h;
 }
@@ -92,6 +97,7 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
   for (double x : study.grid_values[v.grid_index]) out.row[col++] = number(x, 6);
   out.row[col++] = v.draw ? std::to_string(*v.draw) : "";
   const std::size_t status_col = col++;
+  bool gas_solving = false;  // a SolverError from here on is the gas network's
 
   try {
     const CaseInputs& inputs = cases[v.case_index];
@@ -107,7 +113,9 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
     if (!keep_results) s.route_families.clear();  // comparisons are for kept, full results only
     scenario::check_against(s, net);
     scenario::apply_edits(s, net);
-    freight::FreightResults r = freight::assign_all_or_nothing(net, s);
+    freight::FreightResults r = s.freight.method == scenario::FreightMethod::all_or_nothing
+                                    ? freight::assign_all_or_nothing(net, s)
+                                    : freight::assign_equilibrium(net, s).results;  // throws SolverError unconverged
 
     const GroupFigures all = group_figures(net, r, nullptr);
     out.row[col++] = number(all.served, 1);
@@ -127,6 +135,23 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
       else throw InputError(study.file.string(), "kpis", "bottleneck '" + b + "' is not a node or link of the network");
       out.row[col++] = u ? number(*u, 4) : "";
     }
+    if (study.gas && s.gas) {
+      // The gas network of the variant: nominal solve only (no capacity studies).
+      const scenario::YamlReader yr(s.gas->file);
+      const auto settings = gas::parse_gas_settings(yr, s.gas->node);
+      const auto gc = gas::gas_case(net, settings);
+      gas_solving = true;
+      const auto st = gas::run_gas_study(gc, settings, false);
+      gas_solving = false;
+      double offtake = 0.0;
+      for (double q : st.solution.injection_kg_per_s) offtake += std::max(0.0, -q);
+      const auto margin = gas::worst_pressure_margin(gc.model.gas, st.solution);
+      out.row[col++] = number(gas::mcm_per_day_from_kg_per_s(offtake, gc.model.gas.gas.normal_density_kg_per_m3), 3);
+      out.row[col++] = margin ? number(margin->bar, 3) : "";
+      out.row[col++] = "true";
+    } else if (study.gas) {
+      col += 3;
+    }
     out.row[col++] = "true";
     out.row[status_col] = "ok";
     out.ok = true;
@@ -141,12 +166,21 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
   } catch (const SolverError& e) {
     out.row[status_col] = "unconverged";
     out.row[header.size() - 2] = "false";
+    if (gas_solving) out.row[header.size() - 3] = "false";  // gas_converged
     out.row.back() = one_line(e.what());
   } catch (const std::exception& e) {
     out.row[status_col] = "error";
     out.row.back() = one_line(std::string("internal error: ") + e.what());
   }
   return out;
+}
+
+void clear_stale_rows(const fs::path& rows_dir) {
+  if (!fs::is_directory(rows_dir)) return;
+  for (const auto& entry : fs::directory_iterator(rows_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".") && name.find(".tmp") != std::string::npos) fs::remove(entry.path());
+  }
 }
 
 std::optional<std::string> read_row(const fs::path& rows_dir, const Variant& v) {
@@ -162,11 +196,7 @@ RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases
   RunSummary summary;
   summary.total = options.assigned.size();
   fs::create_directories(options.rows_dir);
-  // Temporary files of rows that were in flight when an earlier run was killed.
-  for (const auto& entry : fs::directory_iterator(options.rows_dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(".") && name.find(".tmp") != std::string::npos) fs::remove(entry.path());
-  }
+  if (options.clear_stale) clear_stale_rows(options.rows_dir);
   std::vector<std::size_t> todo;
   for (std::size_t i : options.assigned) {
     if (read_row(options.rows_dir, variants[i])) ++summary.skipped;

@@ -48,7 +48,13 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop taking new variants
   std::function<void(std::size_t done, std::size_t total)> progress;            ///< called under a lock
   std::function<void(const Variant&, const Outcome&)> keep;                     ///< writes a kept results folder
+  /// Remove temporaries of rows in flight when an earlier run was killed. Off when several processes
+  /// share the folder (one of them clears it before the others start: clear_stale_rows).
+  bool clear_stale = true;
 };
+
+/// Removes the temporary files of rows that were in flight when an earlier run was killed.
+void clear_stale_rows(const std::filesystem::path& rows_dir);
 
 struct RunSummary {
   std::size_t total = 0, skipped = 0, solved = 0, failed = 0;

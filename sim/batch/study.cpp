@@ -115,6 +115,7 @@ Study load_study(const fs::path& file) {
   s.name = yr.optional_text(root, "name").value_or(file.stem().string());
   s.base_scenario = (dir / yr.text(root, "base")).lexically_normal();
   if (!fs::exists(s.base_scenario)) yr.fail(root["base"], "base", "file '" + s.base_scenario.string() + "' does not exist");
+  s.gas = scenario::load(s.base_scenario).gas.has_value();  // fixes the kpis.csv columns
 
   if (const YAML::Node cases = root["cases"]) {
     yr.expect_sequence(cases, "cases");

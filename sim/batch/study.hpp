@@ -64,6 +64,7 @@ struct Study {
   std::vector<OdGroup> od_groups;
   std::vector<std::string> bottlenecks;  ///< node or link ids whose utilization is reported
   std::vector<std::string> keep;         ///< variant ids or case names whose full results are kept; "all"
+  bool gas = false;  ///< the base scenario has a gas section: kpis.csv gets the gas columns (docs/gas.md)
 };
 
 /// One scenario of a study.

@@ -43,9 +43,15 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
     family_via.push_back(std::move(via));
   }
 
-  // One shortest-path tree per (origin, commodity), built on first use.
+  // One shortest-path tree per (origin, commodity), built on first use and dropped after its last use:
+  // a tree holds a few dozen bytes per node, so a thousand origins on a million-link network would
+  // otherwise hold tens of GB.
   std::map<std::pair<std::size_t, std::string>, ShortestPathTree> trees;
-  for (const auto& row : scenario.demand) {
+  std::map<std::pair<std::size_t, std::string>, std::size_t> last_use;
+  for (std::size_t i = 0; i < scenario.demand.size(); ++i)
+    last_use[{*net.find_node(scenario.demand[i].origin.value), scenario.demand[i].commodity}] = i;
+  for (std::size_t row_index = 0; row_index < scenario.demand.size(); ++row_index) {
+    const auto& row = scenario.demand[row_index];
     const scenario::Commodity& commodity = *scenario.find_commodity(row.commodity);
     const CostModel model{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}};
     OdResult od;
@@ -58,6 +64,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
     auto it = trees.find(key);
     if (it == trees.end()) it = trees.emplace(key, ShortestPathTree(net, model, od.origin)).first;
     od.route = it->second.path_to(od.destination);
+    if (last_use.at(key) == row_index) trees.erase(it);
 
     for (std::size_t f = 0; f < scenario.route_families.size(); ++f) {
       const auto& fam = scenario.route_families[f];

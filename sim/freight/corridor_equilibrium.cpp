@@ -250,11 +250,13 @@ std::vector<CorridorBottleneck> corridor_bottlenecks(const network::Network& net
   }
   for (const auto& g : scenario.freight.bottlenecks) {
     BottleneckQuery qg = q;
-    if (!g.modes.empty())
-      for (std::size_t a = 0; a < qg.links.size(); ++a) {
-        const auto& o = cp.origin_of[a];
-        if (!o.node_link && !g.modes.contains(net.links()[o.index].mode)) qg.links[a].capacity = 0.0;
-      }
+    std::vector<bool> avoided(net.nodes().size(), false);
+    for (const auto& a : g.avoid) avoided[*net.find_node(a.value)] = true;
+    for (std::size_t a = 0; a < qg.links.size(); ++a) {
+      const auto& o = cp.origin_of[a];
+      if (o.node_link ? avoided[o.index] : !g.modes.empty() && !g.modes.contains(net.links()[o.index].mode))
+        qg.links[a].capacity = 0.0;
+    }
     for (const auto& o : g.origins) qg.origins.push_back(cp.origin_vertex[*net.find_node(o.value)]);
     for (const auto& d : g.destinations) qg.destinations.push_back(cp.destination_vertex[*net.find_node(d.value)]);
     const MinimumCut cut = max_flow_min_cut(qg);

@@ -109,6 +109,56 @@ ThroughputResult maximum_throughput(const GasNetwork& base, const ThroughputStud
   return result;
 }
 
+Contingency outage(const GasNetwork& base, const ThroughputStudy& study, const std::vector<std::string>& elements,
+                   const std::string& label) {
+  const auto scaled = study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes;
+  double base_total = 0.0;
+  for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);
+
+  GasNetwork net = base;
+  Contingency c;
+  c.base_kg_per_s = base_total;
+  c.element = label;
+  for (const auto& id : elements) {
+    std::string what;
+    if (auto p = net.find_pipe(id)) {
+      net.pipes[*p].in_service = false;
+      what = "pipe '" + id + "'";
+    } else if (auto k = net.find_compressor(id)) {
+      net.compressors[*k].in_service = false;
+      what = "compressor '" + id + "'";
+    } else if (auto v = net.find_valve(id)) {
+      net.valves[*v].open = false;
+      what = "valve '" + id + "'";
+    } else {
+      throw InputError("N-1 study", "element '" + id + "'", "is not a pipe, compressor or valve of the network");
+    }
+    if (label.empty()) c.element += (c.element.empty() ? "" : ", ") + what;
+  }
+  // Offtakes cut off from every slack node cannot be served at all.
+  const auto cut = nodes_without_slack(net);
+  ThroughputStudy st = study;
+  st.scaled_nodes.clear();
+  double remaining = 0.0;
+  for (auto i : scaled) {
+    if (cut[i]) continue;
+    st.scaled_nodes.push_back(i);
+    remaining += std::abs(net.nodes[i].injection_kg_per_s);
+  }
+  for (std::size_t i = 0; i < net.nodes.size(); ++i)
+    if (cut[i] && net.nodes[i].injection_kg_per_s != 0.0) {
+      if (net.nodes[i].injection_kg_per_s < 0.0) c.islanded_kg_per_s -= net.nodes[i].injection_kg_per_s;
+      net.nodes[i].injection_kg_per_s = 0.0;
+    }
+  if (st.scaled_nodes.empty()) {
+    c.throughput.binding = "every scaled node is cut off";
+  } else {
+    c.throughput = maximum_throughput(net, st);
+  }
+  c.deliverable_kg_per_s = std::min(c.throughput.scale, 1.0) * remaining;
+  return c;
+}
+
 std::vector<Contingency> n_minus_1(const GasNetwork& base, const ThroughputStudy& study,
                                    const std::vector<std::string>& elements) {
   std::vector<std::string> ids = elements;
@@ -118,50 +168,8 @@ std::vector<Contingency> n_minus_1(const GasNetwork& base, const ThroughputStudy
     for (const auto& c : base.compressors)
       if (c.in_service) ids.push_back(c.id);
   }
-  const auto scaled = study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes;
-  double base_total = 0.0;
-  for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);
-
   std::vector<Contingency> out;
-  for (const auto& id : ids) {
-    GasNetwork net = base;
-    Contingency c;
-    c.base_kg_per_s = base_total;
-    if (auto p = net.find_pipe(id)) {
-      net.pipes[*p].in_service = false;
-      c.element = "pipe '" + id + "'";
-    } else if (auto k = net.find_compressor(id)) {
-      net.compressors[*k].in_service = false;
-      c.element = "compressor '" + id + "'";
-    } else if (auto v = net.find_valve(id)) {
-      net.valves[*v].open = false;
-      c.element = "valve '" + id + "'";
-    } else {
-      throw InputError("N-1 study", "element '" + id + "'", "is not a pipe, compressor or valve of the network");
-    }
-    // Offtakes cut off from every slack node cannot be served at all.
-    const auto cut = nodes_without_slack(net);
-    ThroughputStudy st = study;
-    st.scaled_nodes.clear();
-    double remaining = 0.0;
-    for (auto i : scaled) {
-      if (cut[i]) continue;
-      st.scaled_nodes.push_back(i);
-      remaining += std::abs(net.nodes[i].injection_kg_per_s);
-    }
-    for (std::size_t i = 0; i < net.nodes.size(); ++i)
-      if (cut[i] && net.nodes[i].injection_kg_per_s != 0.0) {
-        if (net.nodes[i].injection_kg_per_s < 0.0) c.islanded_kg_per_s -= net.nodes[i].injection_kg_per_s;
-        net.nodes[i].injection_kg_per_s = 0.0;
-      }
-    if (st.scaled_nodes.empty()) {
-      c.throughput.binding = "every scaled node is cut off";
-    } else {
-      c.throughput = maximum_throughput(net, st);
-    }
-    c.deliverable_kg_per_s = std::min(c.throughput.scale, 1.0) * remaining;
-    out.push_back(std::move(c));
-  }
+  for (const auto& id : ids) out.push_back(outage(base, study, {id}));
   return out;
 }
 

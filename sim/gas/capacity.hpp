@@ -46,6 +46,12 @@ struct Contingency {
   ThroughputResult throughput;              ///< maximum throughput with the element out
 };
 
+/// One outage: the elements `elements` (ids of pipes, compressors or valves) out of service together,
+/// e.g. every pipe of one line; `label` names it in Contingency::element (default: the element's kind
+/// and id when there is one). Throws InputError for an unknown id.
+Contingency outage(const GasNetwork& network, const ThroughputStudy& study, const std::vector<std::string>& elements,
+                   const std::string& label = {});
+
 /// N-1: each element in `elements` (ids of pipes, compressors or valves; empty: every pipe and
 /// compressor in service) out of service in turn. Throws InputError for an unknown id.
 std::vector<Contingency> n_minus_1(const GasNetwork& network, const ThroughputStudy& study,

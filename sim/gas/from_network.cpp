@@ -23,6 +23,7 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
   out.outlet_of.assign(nodes.size(), std::nullopt);
   out.compressor_of.assign(nodes.size(), std::nullopt);
   out.pipe_of.assign(links.size(), std::nullopt);
+  out.valve_of.assign(links.size(), std::nullopt);
   ProblemList problems;
   const double rho_n = g.gas.normal_density_kg_per_m3;
 
@@ -91,6 +92,22 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     const auto& l = links[k];
     if (l.mode != network::Mode::pipeline) continue;
     AttributeReader r(l.source_feature, lfile, "link '" + l.id + "'", problems);
+    const std::string element = r.text("gas_element").value_or("pipe");
+    if (element == "short_pipe" || element == "valve" || element == "control_valve") {
+      Valve v;
+      v.id = l.id;
+      v.from = out.outlet_of[l.from] ? *out.outlet_of[l.from] : *out.node_of[l.from];
+      v.to = *out.node_of[l.to];
+      v.kind = element == "valve" ? ValveKind::valve : element == "short_pipe" ? ValveKind::short_pipe : ValveKind::control_valve;
+      v.open = !l.closed;
+      out.valve_of[k] = g.valves.size();
+      g.valves.push_back(v);
+      continue;
+    }
+    if (element != "pipe" && element != "resistor") {
+      r.problem("unknown gas_element '" + element + "' (expected pipe, resistor, short_pipe, valve or control_valve)");
+      continue;
+    }
     if (!l.diameter_mm) {
       r.problem("a pipeline needs diameter_mm");
       continue;
@@ -109,7 +126,12 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     if (l.efficiency) p.efficiency = *l.efficiency;
     p.directed = l.directed;
     p.in_service = !l.closed;
-    if (p.length_m <= 0.0) r.problem("a pipeline needs a positive length");
+    if (element == "resistor") {
+      p.length_m = 0.0;
+      p.loss_coefficient = r.number("loss_coefficient", Bound::positive, true).value_or(0.0);
+    } else if (p.length_m <= 0.0) {
+      r.problem("a pipeline needs a positive length");
+    }
     out.pipe_of[k] = g.pipes.size();
     g.pipes.push_back(p);
   }

@@ -18,6 +18,10 @@
 //   compressor_efficiency    isentropic efficiency (default 0.8)
 // Links (mode pipeline): length_km, diameter_mm, roughness_mm (default below), pressure_max_bar as
 // MAOP, efficiency as the pipeline efficiency factor, directed, closed (out of service).
+// `gas_element` makes a pipeline link another element (GasLib's, see gaslib.hpp): `pipe` (default),
+// `resistor` (a pipe of zero length with loss coefficient `loss_coefficient`, e.g. GasLib's dragFactor),
+// `short_pipe`, `valve` or `control_valve` (a Valve, open unless the link is closed; diameter and
+// length are not used).
 #pragma once
 
 #include <optional>
@@ -44,6 +48,7 @@ struct NetworkGasModel {
   std::vector<std::optional<std::size_t>> outlet_of;      ///< network compressor node -> gas outlet node
   std::vector<std::optional<std::size_t>> compressor_of;  ///< network compressor node -> gas compressor
   std::vector<std::optional<std::size_t>> pipe_of;        ///< network link -> gas pipe
+  std::vector<std::optional<std::size_t>> valve_of;       ///< network link -> gas valve (gas_element valve, short_pipe, control_valve)
 };
 
 /// Throws InputError (file, feature id, what) for missing or inconsistent gas attributes.

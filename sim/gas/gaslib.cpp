@@ -3,9 +3,12 @@
 #include <tinyxml2.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "geo/error.hpp"
+#include "geo/text.hpp"
 
 namespace corridor::gas {
 
@@ -72,8 +75,14 @@ private:
 };
 
 const XMLElement* open_root(tinyxml2::XMLDocument& doc, const std::filesystem::path& path) {
+  // tinyxml2 takes any bytes; text that is not UTF-8 would end up in the GeoJSON of an import.
+  std::ifstream in(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (const auto bad = geo::first_invalid_utf8(text))
+    throw InputError(path.string(), "line " + std::to_string(geo::line_of_offset(text, *bad)), geo::invalid_utf8_message(text, *bad));
   if (doc.LoadFile(path.string().c_str()) != tinyxml2::XML_SUCCESS)
     throw InputError(path.string(), "", std::string("cannot read XML: ") + doc.ErrorStr());
+  if (doc.RootElement() == nullptr) throw InputError(path.string(), "", "holds no XML element");
   return doc.RootElement();
 }
 
@@ -209,6 +218,10 @@ GasNetwork read_gaslib(const std::filesystem::path& net_file, const std::filesys
       const std::string u = unit ? unit : "";
       const bool lower = std::strcmp(bound, "lower") == 0;
       const bool both = std::strcmp(bound, "both") == 0;
+      if (!lower && !both && std::strcmp(bound, "upper") != 0) {
+        problems.add(s.file(), where, "<" + std::string(name) + "> has bound '" + bound + "' (expected lower, upper or both)");
+        continue;
+      }
       if (name == "flow") {
         if (u != "1000m_cube_per_hour") problems.add(s.file(), where, "flow unit '" + u + "' is not 1000m_cube_per_hour");
         const double m = v * 1000.0 / 3600.0 * net.gas.normal_density_kg_per_m3;
@@ -222,7 +235,10 @@ GasNetwork read_gaslib(const std::filesystem::path& net_file, const std::filesys
     }
     auto& node = net.nodes[it->second];
     if (flow_lo || flow_hi) {
-      const double m = (flow_lo.value_or(*flow_hi) + flow_hi.value_or(*flow_lo)) / 2.0;
+      // One bound alone (lower or upper) is the nomination; both: their mean.
+      const double lo = flow_lo ? *flow_lo : *flow_hi;
+      const double hi = flow_hi ? *flow_hi : *flow_lo;
+      const double m = (lo + hi) / 2.0;
       node.injection_kg_per_s = entry ? m : -m;
       if (entry && m > largest_entry && !options.slack_node) {
         largest_entry = m;

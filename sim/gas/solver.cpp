@@ -7,6 +7,7 @@
 #include <tuple>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -138,12 +139,36 @@ public:
 
   [[nodiscard]] int unknowns() const { return n_; }
   [[nodiscard]] double p0() const { return p0_; }
+  [[nodiscard]] const GasNetwork& network() const { return net_; }
+  [[nodiscard]] const SolverOptions& options() const { return options_; }
   [[nodiscard]] double m0() const { return m0_; }
   [[nodiscard]] const std::vector<Branch>& branches() const { return branches_; }
   [[nodiscard]] const std::vector<bool>& isolated() const { return isolated_; }
   std::vector<CompressorState>& compressor_state() { return compressor_state_; }
   std::vector<bool>& pipe_closed() { return pipe_closed_; }
   std::vector<double>& extra_offtake() { return extra_offtake_; }
+
+  /// Stations on outlet pressure control switch between their laws inside Newton (semismooth Newton
+  /// on p_out = max(p_in, min(p_set, ratio_max p_in))) instead of in the outer loop.
+  void switch_stations_in_newton() { switch_in_newton_ = true; }
+  [[nodiscard]] bool switches_stations_in_newton() const { return switch_in_newton_; }
+  /// The law of a station on outlet pressure control at the inlet pressure pf (scaled): bypass when
+  /// the inlet is above the set point (if allowed), ratio limit when the set point needs more.
+  [[nodiscard]] CompressorState station_law(const Compressor& c, double pf) const {
+    const double set = c.outlet_pressure_pa / p0_;
+    if (c.allow_bypass && pf >= set) return CompressorState::bypass;
+    if (c.ratio_max && *c.ratio_max * pf < set) return CompressorState::ratio_limited;
+    return CompressorState::active;
+  }
+  /// Sets the states of the switched stations to their law at x.
+  void record_station_laws(const Eigen::VectorXd& x) {
+    for (const auto& br : branches_) {
+      if (br.kind != BranchKind::compressor) continue;
+      const auto& c = net_.compressors[br.element];
+      if (c.mode == CompressorMode::outlet_pressure && compressor_state_[br.element] != CompressorState::off)
+        compressor_state_[br.element] = station_law(c, x[node_unknown_[br.from]]);
+    }
+  }
 
   [[nodiscard]] Eigen::VectorXd flat_start() const {
     Eigen::VectorXd x = Eigen::VectorXd::Zero(n_);
@@ -234,6 +259,29 @@ public:
         case BranchKind::valve: valve_row(); break;
         case BranchKind::compressor: {
           const auto& c = net_.compressors[br.element];
+          if (switch_in_newton_ && c.mode == CompressorMode::outlet_pressure &&
+              compressor_state_[br.element] != CompressorState::off) {
+            // Semismooth: the residual p_out - max(p_in, min(p_set, ratio_max p_in)) is continuous; its
+            // derivative is that of the branch that holds at x.
+            switch (station_law(c, pf)) {
+              case CompressorState::bypass:
+                r = pt - pf + valve_resistance * m;
+                dpt = 1.0;
+                dpf = -1.0;
+                dm = valve_resistance;
+                break;
+              case CompressorState::ratio_limited:
+                r = pt - *c.ratio_max * pf;
+                dpt = 1.0;
+                dpf = -*c.ratio_max;
+                break;
+              default:
+                r = pt - c.outlet_pressure_pa / p0_;
+                dpt = 1.0;
+                break;
+            }
+            break;
+          }
           switch (compressor_state_[br.element]) {
             case CompressorState::active:
               if (c.mode == CompressorMode::ratio) {
@@ -643,6 +691,7 @@ private:
   std::vector<bool> reduced_pattern_;
   Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> reduced_lu_;
   bool reduced_analysed_ = false;
+  bool switch_in_newton_ = false;
 };
 
 }  // namespace
@@ -758,57 +807,15 @@ std::vector<Violation> check_limits(const GasNetwork& net, const Solution& s) {
   return out;
 }
 
-Solution solve(const GasNetwork& net, const SolverOptions& options, const Solution* initial) {
-  net.validate();
-  {
-    const auto isolated = nodes_without_slack(net);
-    ProblemList problems;
-    for (std::size_t i = 0; i < net.nodes.size(); ++i)
-      if (isolated[i] && net.nodes[i].injection_kg_per_s != 0.0)
-        problems.add("gas network", "node '" + net.nodes[i].id + "'",
-                     "has an injection of " + format_number(net.nodes[i].injection_kg_per_s) +
-                         " kg/s but no pressure-controlled (slack) node can be reached from it");
-    // A station whose inlet and outlet are joined by open valves or short pipes cannot hold a ratio or
-    // an outlet pressure (it would circulate gas through the bridge): the bypass must be closed.
-    UnionFind bridged(net.nodes.size());
-    for (const auto& v : net.valves)
-      if (v.open) bridged.unite(v.from, v.to);
-    for (const auto& c : net.compressors)
-      if (c.in_service && bridged.find(c.from) == bridged.find(c.to))
-        problems.add("gas network", "compressor '" + c.id + "'",
-                     "its inlet '" + net.nodes[c.from].id + "' and outlet '" + net.nodes[c.to].id +
-                         "' are joined by open valves or short pipes (close the bypass valve)");
-    // A part fed only through stations on outlet pressure control, with fixed injections, has no
-    // pressure level: any inlet pressure would do. Name it instead of failing on a singular Jacobian.
-    if (!initial) {
-      const auto floating = nodes_without_pressure_reference(net);
-      for (const auto& c : net.compressors)
-        if (c.in_service && c.mode == CompressorMode::outlet_pressure && floating[c.from])
-          problems.add("gas network", "node '" + net.nodes[c.from].id + "'",
-                       "its pressure is not determined: the part it is in has no slack node and feeds compressor '" +
-                           c.id + "' on outlet pressure control (hold a node there at a pressure, or run '" + c.id +
-                           "' on a fixed ratio)");
-    }
-    problems.throw_if_any();
-  }
-  Problem problem(net, options);
-  Eigen::VectorXd x = initial ? problem.from_solution(*initial) : problem.flat_start();
-  if (!initial) problem.linearised_start(x);
-  if (initial) {
-    for (std::size_t i = 0; i < net.compressors.size() && i < initial->compressors.size(); ++i)
-      problem.compressor_state()[i] = initial->compressors[i].state;
-    for (std::size_t i = 0; i < net.pipes.size() && i < initial->pipes.size(); ++i)
-      problem.pipe_closed()[i] = initial->pipes[i].closed && net.pipes[i].directed && net.pipes[i].in_service;
-  }
-  for (std::size_t i = 0; i < net.compressors.size(); ++i) {
-    auto& st = problem.compressor_state()[i];
-    if (!net.compressors[i].in_service) st = CompressorState::off;
-    else if (net.compressors[i].mode == CompressorMode::ratio) st = CompressorState::active;
-  }
+namespace {
 
-  Solution s;
+/// The outer loop: Newton in fixed discrete states, then switches the states (check valves, station
+/// bypass and ratio limits, fuel gas) until they are consistent with the solution. With the station
+/// laws switched inside Newton only check valves and fuel gas are left to it.
+void run_states(Problem& problem, Eigen::VectorXd& x, Solution& s, double& residual) {
+  const GasNetwork& net = problem.network();
+  const SolverOptions& options = problem.options();
   const auto& branches = problem.branches();
-  double residual = 0.0;
   std::vector<double> fuel(net.compressors.size(), 0.0);
   bool restarted = false;
   for (;;) {
@@ -823,6 +830,7 @@ Solution solve(const GasNetwork& net, const SolverOptions& options, const Soluti
       problem.linearised_start(x);
       s.iterations += problem.newton(x, residual);
     }
+    if (problem.switches_stations_in_newton()) problem.record_station_laws(x);
     bool changed = false;
     double worst_excess = 1.0;
     std::optional<std::size_t> worst_station;
@@ -843,7 +851,7 @@ Solution solve(const GasNetwork& net, const SolverOptions& options, const Soluti
       }
       if (br.kind != BranchKind::compressor) continue;
       const auto& c = net.compressors[br.element];
-      if (c.mode != CompressorMode::outlet_pressure) continue;
+      if (c.mode != CompressorMode::outlet_pressure || problem.switches_stations_in_newton()) continue;
       auto& st = problem.compressor_state()[br.element];
       const double set = c.outlet_pressure_pa;
       const CompressorState before = st;
@@ -888,6 +896,92 @@ Solution solve(const GasNetwork& net, const SolverOptions& options, const Soluti
     if (!changed || s.state_changes >= options.max_state_changes) break;
     ++s.state_changes;
   }
+}
+
+}  // namespace
+
+Solution solve(const GasNetwork& net, const SolverOptions& options, const Solution* initial) {
+  net.validate();
+  {
+    const auto isolated = nodes_without_slack(net);
+    ProblemList problems;
+    for (std::size_t i = 0; i < net.nodes.size(); ++i)
+      if (isolated[i] && net.nodes[i].injection_kg_per_s != 0.0)
+        problems.add("gas network", "node '" + net.nodes[i].id + "'",
+                     "has an injection of " + format_number(net.nodes[i].injection_kg_per_s) +
+                         " kg/s but no pressure-controlled (slack) node can be reached from it");
+    // A station whose inlet and outlet are joined by open valves or short pipes cannot hold a ratio or
+    // an outlet pressure (it would circulate gas through the bridge): the bypass must be closed.
+    UnionFind bridged(net.nodes.size());
+    for (const auto& v : net.valves)
+      if (v.open) bridged.unite(v.from, v.to);
+    for (const auto& c : net.compressors)
+      if (c.in_service && bridged.find(c.from) == bridged.find(c.to))
+        problems.add("gas network", "compressor '" + c.id + "'",
+                     "its inlet '" + net.nodes[c.from].id + "' and outlet '" + net.nodes[c.to].id +
+                         "' are joined by open valves or short pipes (close the bypass valve)");
+    // A part fed only through stations on outlet pressure control, with fixed injections, has no
+    // pressure level: any inlet pressure would do. Name it instead of failing on a singular Jacobian.
+    if (!initial) {
+      const auto floating = nodes_without_pressure_reference(net);
+      for (const auto& c : net.compressors)
+        if (c.in_service && c.mode == CompressorMode::outlet_pressure && floating[c.from])
+          problems.add("gas network", "node '" + net.nodes[c.from].id + "'",
+                       "its pressure is not determined: the part it is in has no slack node and feeds compressor '" +
+                           c.id + "' on outlet pressure control (hold a node there at a pressure, or run '" + c.id +
+                           "' on a fixed ratio)");
+    }
+    problems.throw_if_any();
+  }
+  // First the active-set loop below; when Newton fails in it (a combination of station states can
+  // have no steady state even where the consistent one has, e.g. a station holding its set point
+  // downstream of stations at their ratio limit), once more with the station laws switched inside
+  // Newton, from the warm start and then from a flat start.
+  Solution s;
+  std::unique_ptr<Problem> holder;
+  Eigen::VectorXd x;
+  double residual = 0.0;
+  auto attempt = [&](bool switched, bool warm) {
+    s = Solution{};
+    holder = std::make_unique<Problem>(net, options);
+    Problem& problem = *holder;
+    if (switched) problem.switch_stations_in_newton();
+    x = warm ? problem.from_solution(*initial) : problem.flat_start();
+    if (!warm) problem.linearised_start(x);
+    if (warm) {
+      for (std::size_t i = 0; i < net.compressors.size() && i < initial->compressors.size(); ++i)
+        problem.compressor_state()[i] = initial->compressors[i].state;
+      for (std::size_t i = 0; i < net.pipes.size() && i < initial->pipes.size(); ++i)
+        problem.pipe_closed()[i] = initial->pipes[i].closed && net.pipes[i].directed && net.pipes[i].in_service;
+    }
+    for (std::size_t i = 0; i < net.compressors.size(); ++i) {
+      auto& st = problem.compressor_state()[i];
+      if (!net.compressors[i].in_service) st = CompressorState::off;
+      else if (net.compressors[i].mode == CompressorMode::ratio || switched) st = CompressorState::active;
+    }
+    run_states(problem, x, s, residual);
+  };
+  bool switchable = false;
+  for (const auto& c : net.compressors) switchable = switchable || (c.in_service && c.mode == CompressorMode::outlet_pressure);
+  try {
+    attempt(false, initial != nullptr);
+  } catch (const SolverError&) {
+    if (!switchable) throw;
+    const std::exception_ptr first = std::current_exception();
+    bool solved = false;
+    for (const bool warm : {true, false}) {
+      if (warm && !initial) continue;
+      try {
+        attempt(true, warm);
+        solved = true;
+        break;
+      } catch (const SolverError&) {
+      }
+    }
+    if (!solved) std::rethrow_exception(first);
+  }
+  Problem& problem = *holder;
+  const auto& branches = problem.branches();
 
   // Results.
   s.residual_norm = residual;

@@ -30,7 +30,12 @@
 // Around Newton, an outer loop switches discrete states until they are consistent: compressors on
 // outlet pressure control are bypassed when the inlet is above the set point and held at ratio_max
 // when the set point would need more; directed pipes with reverse flow are closed; optionally the fuel
-// gas of each compressor is withdrawn at its inlet.
+// gas of each compressor is withdrawn at its inlet. A fixed combination of states can have no steady
+// state even where the consistent one has (a station holding its set point downstream of stations at
+// their ratio limit can demand more flow than the limited ones can pass): when Newton fails in that
+// loop, the solve is repeated once with the laws of the stations on outlet pressure control switched
+// inside Newton (semismooth Newton on p_out = max(p_in, min(p_set, ratio_max p_in)), or without the
+// bypass p_out = min(p_set, ratio_max p_in)), from the warm start and then from a flat start.
 #pragma once
 
 #include <cstddef>

@@ -13,8 +13,10 @@ enum class Bound { any, non_negative, positive };
 
 class AttributeReader {
 public:
-  AttributeReader(const geo::Feature& feature, std::string file, std::string label, ProblemList& problems)
-      : feature_(feature), file_(std::move(file)), label_(std::move(label)), problems_(problems) {}
+  /// `file` is kept by reference (it is read once per feature of large layers): it must outlive the reader.
+  AttributeReader(const geo::Feature& feature, const std::string& file, std::string label, ProblemList& problems)
+      : feature_(feature), file_(file), label_(std::move(label)), problems_(problems) {}
+  AttributeReader(const geo::Feature&, std::string&&, std::string, ProblemList&) = delete;  // would dangle
 
   /// True when the attribute exists and is not null (or empty text).
   [[nodiscard]] bool has(std::string_view name) const;
@@ -34,7 +36,7 @@ private:
   [[nodiscard]] const geo::Value* find(std::string_view name) const;
 
   const geo::Feature& feature_;
-  std::string file_;
+  const std::string& file_;
   std::string label_;
   ProblemList& problems_;
 };

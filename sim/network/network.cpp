@@ -96,13 +96,11 @@ std::optional<NodeKind> parse_node_kind(std::string_view text) {
 }
 
 std::optional<std::size_t> Network::find_node(std::string_view id) const {
-  auto it = node_index_.find(std::string(id));
-  return it == node_index_.end() ? std::nullopt : std::optional(it->second);
+  return node_index_.find(id, [this](std::size_t i) -> std::string_view { return nodes_[i].id; });
 }
 
 std::optional<std::size_t> Network::find_link(std::string_view id) const {
-  auto it = link_index_.find(std::string(id));
-  return it == link_index_.end() ? std::nullopt : std::optional(it->second);
+  return link_index_.find(id, [this](std::size_t i) -> std::string_view { return links_[i].id; });
 }
 
 std::optional<double> Network::free_flow_time_h(std::size_t link) const {
@@ -113,6 +111,10 @@ std::optional<double> Network::free_flow_time_h(std::size_t link) const {
 }
 
 Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_layer, const BuildOptions& options) {
+  return build(geo::Layer(node_layer), geo::Layer(link_layer), options);
+}
+
+Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const BuildOptions& options) {
   Network net;
   net.sources_ = {node_layer.source, link_layer.source};
   ProblemList problems;
@@ -121,8 +123,13 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
 
   if (node_layer.features.empty()) throw InputError(nfile, "", "has no nodes (the layer is empty)");
 
+  net.nodes_.reserve(node_layer.features.size());
+  net.node_index_.reserve(node_layer.features.size());
+  net.links_.reserve(link_layer.features.size());
+  net.link_index_.reserve(link_layer.features.size());
+
   // Nodes.
-  for (const auto& f : node_layer.features) {
+  for (auto& f : node_layer.features) {
     ProblemList local;
     AttributeReader probe(f, nfile, "", local);
     const auto id = probe.text("id");
@@ -155,9 +162,10 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
       if (*status == "closed" || *status == "planned") n.closed = true;
       else if (*status != "operational") r.problem("unknown status '" + *status + "' (expected operational, planned or closed)");
     }
-    n.source_feature = f;
+    n.source_feature = std::move(f);  // f is not read after this
+    n.source_feature.points = {};      // the point is in position
     if (id) {
-      if (!net.node_index_.emplace(*id, net.nodes_.size()).second) {
+      if (!net.node_index_.insert(*id, net.nodes_.size(), [&](std::size_t i) -> std::string_view { return net.nodes_[i].id; })) {
         r.problem("duplicate node id");
         continue;
       }
@@ -165,10 +173,13 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
     net.nodes_.push_back(std::move(n));
   }
 
+  const bool no_links = link_layer.features.empty();
+  std::vector<geo::Feature>().swap(node_layer.features);  // taken over: free the array now
+
   // Links.
   std::optional<SnapIndex> snap;
   std::vector<std::size_t> degree(net.nodes_.size(), 0);
-  for (const auto& f : link_layer.features) {
+  for (auto& f : link_layer.features) {
     ProblemList local;
     AttributeReader probe(f, lfile, "", local);
     const auto id = probe.text("id");
@@ -188,7 +199,6 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
       r.problem("LineString has fewer than 2 vertices");
       ok = false;
     }
-    l.geometry = f.points;
 
     // End nodes: by id, or snapped from the geometry's end points.
     auto end_node = [&](std::string_view attr, bool first) -> std::optional<std::size_t> {
@@ -273,19 +283,19 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
       if (*status == "closed" || *status == "planned") l.closed = true;
       else if (*status != "operational") r.problem("unknown status '" + *status + "' (expected operational, planned or closed)");
     }
-    l.source_feature = f;
-    if (id && !net.link_index_.emplace(*id, net.links_.size()).second) {
+    l.geometry = std::move(f.points);  // f is not read after this: its line moves to geometry, the rest to source_feature
+    l.source_feature = std::move(f);
+    if (id && net.find_link(*id)) {
       r.problem("duplicate link id");
       continue;
     }
-    if (!ok) {
-      if (id) net.link_index_.erase(*id);
-      continue;
-    }
+    if (!ok) continue;
+    if (id) net.link_index_.insert(*id, net.links_.size(), [&](std::size_t i) -> std::string_view { return net.links_[i].id; });
     net.links_.push_back(std::move(l));
   }
 
-  if (link_layer.features.empty()) {
+  std::vector<geo::Feature>().swap(link_layer.features);
+  if (no_links) {
     problems.add(lfile, "", "has no links (the layer is empty)");
   } else {
     for (std::size_t i = 0; i < net.nodes_.size(); ++i)
@@ -315,6 +325,25 @@ Network Network::build(const geo::Layer& node_layer, const geo::Layer& link_laye
 
 void Network::rebuild_graph() {
   graph_ = Graph(nodes_.size());
+  // The arc lists sized once: Boost would otherwise grow each vertex's lists arc by arc, a quarter of
+  // the build at a million links. m_edges and m_vertices are adjacency_list's public storage.
+  std::vector<std::uint32_t> out_arcs(nodes_.size(), 0), in_arcs(nodes_.size(), 0);
+  std::size_t arcs = 0;
+  for (const Link& l : links_) {
+    ++out_arcs[l.from];
+    ++in_arcs[l.to];
+    ++arcs;
+    if (!l.directed) {
+      ++out_arcs[l.to];
+      ++in_arcs[l.from];
+      ++arcs;
+    }
+  }
+  graph_.m_edges.reserve(arcs);
+  for (std::size_t v = 0; v < nodes_.size(); ++v) {
+    graph_.m_vertices[v].m_out_edges.reserve(out_arcs[v]);
+    graph_.m_vertices[v].m_in_edges.reserve(in_arcs[v]);
+  }
   for (std::size_t i = 0; i < links_.size(); ++i) {
     const Link& l = links_[i];
     boost::add_edge(l.from, l.to, Arc{i, true}, graph_);

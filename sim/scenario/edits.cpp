@@ -203,7 +203,8 @@ Selection select(const Network& net, const Selector& s) {
                                                                                  : "node or link") +
                                                     " of the network");
   }
-  for (const auto& [attr, values] : s.filters) {
+  for (const auto& filter : s.filters) {
+    const std::string& attr = filter.first;  // a plain reference: lambdas below capture it (clang 14)
     const bool known =
         attr == "country" ||
         std::any_of(net.nodes().begin(), net.nodes().end(), [&](const Node& n) { return has_attribute(n.source_feature, attr); }) ||
@@ -252,7 +253,9 @@ void apply_network_edits(Network& net, const std::vector<Edit>& edits) {
       for (std::size_t i : sel.links) net.links()[i].closed = closed;
       continue;
     }
-    for (const auto& [attr, value] : e.values) {
+    for (const auto& attr_value : e.values) {
+      const auto& attr = attr_value.first;  // plain references: the lambda below captures them (clang 14)
+      const double value = attr_value.second;
       std::size_t touched = 0;
       auto apply = [&](auto& element, const auto* field) {
         if (field == nullptr) return;

@@ -305,13 +305,14 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
       yr.expect_sequence(bn, "bottlenecks");
       s.freight.bottlenecks.clear();
       for (const auto& item : bn) {
-        yr.expect_map(item, "bottleneck", {"name", "origins", "destinations", "modes"});
+        yr.expect_map(item, "bottleneck", {"name", "origins", "destinations", "avoid", "modes"});
         BottleneckGroup g;
         const int line = YamlReader::line_of(item);
         g.name = yr.text(item, "name");
         g.modes = parse_modes(yr, item, "modes");
         for (auto& id : yr.text_list(item, "origins")) g.origins.push_back({std::move(id), fname, line});
         for (auto& id : yr.text_list(item, "destinations")) g.destinations.push_back({std::move(id), fname, line});
+        for (auto& id : yr.text_list(item, "avoid")) g.avoid.push_back({std::move(id), fname, line});
         if (g.origins.empty() || g.destinations.empty())
           yr.fail(item, g.origins.empty() ? "origins" : "destinations", "a bottleneck needs origins and destinations");
         s.freight.bottlenecks.push_back(std::move(g));
@@ -391,6 +392,7 @@ void check_against(const Scenario& s, const network::Network& net) {
   }
   for (const auto& b : s.freight.bottlenecks) {
     for (const auto& v : b.origins) check_node(v, "bottleneck '" + b.name + "' origin");
+    for (const auto& v : b.avoid) check_node(v, "bottleneck '" + b.name + "' avoid node");
     for (const auto& v : b.destinations) {
       check_node(v, "bottleneck '" + b.name + "' destination");
       for (const auto& o : b.origins)

@@ -69,6 +69,7 @@ struct BottleneckGroup {
   std::string name;
   std::vector<Located<std::string>> origins;
   std::vector<Located<std::string>> destinations;
+  std::vector<Located<std::string>> avoid;  ///< nodes the corridor does not pass
   std::set<network::Mode> modes;  ///< modes counted (empty: every freight mode)
 };
 

@@ -96,6 +96,11 @@ std::size_t feature_count(const fs::path& file) {
   return json::parse(read_file(file))["features"].size();
 }
 
+/// Features in the bundled network's layer ("nodes" or "links"): every one must reach the results.
+std::size_t bundled_count(const std::string& layer) {
+  return feature_count(fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/network" / (layer + ".geojson"));
+}
+
 /// A small gas run's results: two pipeline lines with compressors between pipes, one rail link.
 void write_gas_results(const TempDir& dir) {
   auto pipe = [](const std::string& id, const std::string& from, const std::string& to, const std::string& line,
@@ -151,7 +156,7 @@ TEST_CASE("the report of the baseline run opens offline in Chromium with every l
   CHECK(seen["linkFeatures"] == feature_count(out / "links.geojson"));
   CHECK(seen["linkPaths"] == feature_count(out / "links.geojson"));
   CHECK(seen["nodePaths"] == feature_count(out / "nodes.geojson"));
-  CHECK(seen["linkPaths"] == 168);
+  CHECK(seen["linkPaths"] == bundled_count("links"));
   CHECK(seen["odRows"] == 25);                        // every row of od.csv
   CHECK(seen["bottleneckPaths"].get<int>() >= 2);      // DOS and KUZ are over capacity in the baseline
   CHECK(seen["kpiCards"].get<int>() >= 6);
@@ -260,7 +265,8 @@ TEST_CASE("the GeoJSON that corridor run writes passes a strict RFC 7946 checker
   const auto good = run_node(test_dir / "check_geojson.mjs", {(out / "links.geojson").string(), (out / "nodes.geojson").string()});
   INFO(good.out << good.err);
   CHECK(good.status == 0);
-  CHECK_THAT(good.out, Contains("links.geojson: 168 features") && Contains("nodes.geojson: 131 features"));
+  CHECK_THAT(good.out, Contains("links.geojson: " + std::to_string(bundled_count("links")) + " features") &&
+                           Contains("nodes.geojson: " + std::to_string(bundled_count("nodes")) + " features"));
 
   // The checker is strict: it rejects what RFC 7946 forbids.
   dir.write("crs.geojson", R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},)"
@@ -335,7 +341,7 @@ TEST_CASE("corridor run --report on a scenario with an event simulation writes a
   CHECK(summary["events"]["trains_delivered"].get<int>() > 100);
 
   const json seen = open_report(out, "run-events.png");
-  CHECK(seen["linkPaths"] == 168);
+  CHECK(seen["linkPaths"] == bundled_count("links"));
   REQUIRE(seen["charts"].contains("queue"));
   CHECK(seen["charts"]["queue"]["datasets"].get<int>() >= 1);
   REQUIRE(seen["charts"].contains("transit"));

@@ -84,8 +84,38 @@ nlohmann::ordered_json fingerprint(const batch::Study& study, const std::vector<
 
 }  // namespace
 
+namespace {
+
+int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace
+
 int batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
   MpiSession mpi;
+  if (mpi.size() == 1) return batch_on(mpi, options, out, err);
+  // Under mpirun an error on one rank (say rank 0 refusing the folder) must end them all, not leave the
+  // others waiting in a collective: print it here, once per problem, and abort the job.
+  try {
+    return batch_on(mpi, options, out, err);
+  } catch (const InputError& e) {
+    for (const auto& p : e.problems()) err << "error: " << p.str() << '\n';
+    err.flush();
+    mpi.abort(1);
+  } catch (const SolverError& e) {
+    err << "error: " << e.what() << '\n';
+    err.flush();
+    mpi.abort(2);
+  } catch (const std::exception& e) {
+    err << "internal error: " << e.what() << '\n';
+    err.flush();
+    mpi.abort(3);
+  }
+  return 3;
+}
+
+namespace {
+
+int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& out, std::ostream& err) {
   const auto start = std::chrono::steady_clock::now();
   const batch::Study study = batch::load_study(options.study);
   const auto variants = batch::expand(study);
@@ -122,6 +152,8 @@ int batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
     } else {
       geo::write_text(id_file, identity.dump(2) + "\n");
     }
+    // Before any rank writes: another rank's row in flight must never be taken for a stale one.
+    batch::clear_stale_rows(rows_dir);
   }
   mpi.barrier();
 
@@ -134,6 +166,7 @@ int batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
   for (std::size_t i = static_cast<std::size_t>(mpi.rank()); i < variants.size(); i += static_cast<std::size_t>(mpi.size()))
     run.assigned.push_back(i);
   run.stop = &g_stop;
+  run.clear_stale = false;  // done above, by rank 0 alone
   // On several ranks each reports its own share; rank 0 draws it.
   run.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   run.keep = [&](const batch::Variant& v, const batch::Outcome& o) {
@@ -174,5 +207,7 @@ int batch(const BatchOptions& options, std::ostream& out, std::ostream& err) {
   }
   return 0;
 }
+
+}  // namespace
 
 }  // namespace corridor::app

@@ -14,6 +14,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/app/events_output.hpp"
+#include "tools/app/gas_run.hpp"
 #include "tools/app/network_io.hpp"
 #include "tools/app/report.hpp"
 #include "tools/app/results_folder.hpp"
@@ -138,6 +139,8 @@ int run(const RunOptions& options, std::ostream& out) {
     const scenario::YamlReader yr(s.events->file);
     event_settings = events::parse_event_settings(yr, s.events->node, s.events->file.parent_path());
   }
+  std::optional<gas::GasSettings> gas_settings;  // likewise the gas section
+  if (s.gas) gas_settings = read_gas_settings(s);
 
   ResultsExtras extras;
   freight::FreightResults r;
@@ -154,6 +157,8 @@ int run(const RunOptions& options, std::ostream& out) {
                    {"gap_definition", "(TSTT - SPTT) / SPTT"}};
   }
   check_reachable(net, s, r);
+  std::optional<GasOutcome> gas_outcome;  // the gas network (throws SolverError before any file is written)
+  if (gas_settings) gas_outcome = run_gas(net, *gas_settings, extras);
   extras.summary["solver"] = {{"freight_method", r.method},
                               {"algorithm", r.method == "all_or_nothing" ? "dijkstra" : s.freight.algorithm},
                               {"days_per_year", s.freight.days_per_year},
@@ -238,6 +243,7 @@ int run(const RunOptions& options, std::ostream& out) {
           << number(e["transit_mean_days"].get<double>(), 1) << " days, worst p95 "
           << number(e["worst_od_transit_p95_days"].get<double>(), 1) << " days.\n";
     }
+    if (gas_outcome) print_gas_summary(out, *gas_outcome);
     out << "Results in " << dir.string() << "/\n";
   }
   if (options.report) {
@@ -258,6 +264,7 @@ int validate(const std::vector<std::string>& files, std::ostream& out) {
     try {
       auto s = scenario::load(f);
       const auto net = prepare(s);
+      if (s.gas) (void)gas::gas_case(net, read_gas_settings(s));  // the gas section and the ids it names
       out << f << ": ok (scenario '" << s.name << "', " << s.demand.size() << " demands, network of "
           << net.nodes().size() << " nodes and " << net.links().size() << " links)\n";
     } catch (const InputError& e) {

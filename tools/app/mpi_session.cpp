@@ -29,6 +29,8 @@ MpiSession::~MpiSession() {
 
 void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
 
+void MpiSession::abort(int code) const { MPI_Abort(MPI_COMM_WORLD, code); }
+
 bool MpiSession::all_true(bool value) const {
   int local = value ? 1 : 0, global = 0;
   MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
@@ -71,6 +73,7 @@ std::vector<std::string> MpiSession::gather_rows(const std::vector<std::size_t>&
 MpiSession::MpiSession() = default;
 MpiSession::~MpiSession() = default;
 void MpiSession::barrier() const {}
+void MpiSession::abort(int) const {}
 bool MpiSession::all_true(bool value) const { return value; }
 std::vector<std::string> MpiSession::gather_rows(const std::vector<std::size_t>& indices, const std::vector<std::string>& rows,
                                                  std::size_t total) const {

@@ -17,6 +17,9 @@ public:
   [[nodiscard]] int rank() const { return rank_; }
   [[nodiscard]] int size() const { return size_; }
   void barrier() const;
+  /// Ends every rank of the job with `code` (a rank that failed alone must not leave the others
+  /// waiting in a collective). Returns only without MPI.
+  void abort(int code) const;
   /// True on every rank when `value` is true on every rank.
   [[nodiscard]] bool all_true(bool value) const;
   /// Rank 0 receives every rank's rows, ordered by variant index (`total` of them); others get {}.

@@ -644,6 +644,7 @@ DKG_est        | KG | 71.75  | 39.35  | Line D, Tajikistan-Kyrgyzstan border cro
 SaryTash_est   | KG | 73.25  | 39.73  | Sary-Tash (not in cities.json)
 DCN_est        | KG | 73.94  | 39.69  | Line D, Kyrgyzstan-China border (Irkeshtam pass area)
 GlkNE_est      | TM | 62.90  | 38.20  | Galkynysh-Gedaim feeder, desert
+LdTm_est       | TM | 64.10  | 37.63  | Line D compressor station half way Galkynysh-TM/UZ border (A-ldcs)
 CPT_est        | ZA | 18.00  | -34.80 | Cape of Good Hope sea junction (SW of Cape Point)
 s_ECS1         | CN | 122.50 | 30.80  | sea: Yangtze estuary / East China Sea
 s_ECS2         | CN | 122.30 | 29.00  | sea: East China Sea off Zhoushan
@@ -932,10 +933,15 @@ HRG-G | Horgos compressor & metering station (PipeChina) | CN | gas_sink | Horgo
 BEY-G | Beineu gas hub (BBS start, KZ export supply) | KZ | gas_source | Beyneu | gas_bbs   | GN;G19;G33
 BOZ-G | Bozoi compressor station (BBS)          | KZ | compressor | BoziG_est   | gas_bbs   | est;G20;G21
 KRZ-G | Karaozek compressor station (BBS km 944) | KZ | compressor | KaraozekG_est | gas_bbs | est;G20
-DUZ   | Line D, TM-UZ border                    | UZ | junction | DUZ_est       | gas_line_d | est;G12
-DTJ   | Line D, UZ-TJ border                    | TJ | junction | DTJ_est       | gas_line_d | est;G12
-DKG   | Line D, TJ-KG border                    | KG | junction | DKG_est       | gas_line_d | est;G12
-DCN   | Line D, KG-CN border (Irkeshtam)        | CN | junction | DCN_est       | gas_line_d | est;G12
+DCS1  | Line D compressor station TM (Galkynysh-border) | TM | compressor | LdTm_est | gas_line_d | est;A-ldcs
+DUZ   | Line D, TM-UZ border compressor station | UZ | compressor | DUZ_est     | gas_line_d | est;G12;A-ldcs
+DCS2  | Line D compressor station UZ (Guzar)    | UZ | compressor | Guzar       | gas_line_d | GN;A-ldcs
+DTJ   | Line D, UZ-TJ border compressor station | TJ | compressor | DTJ_est     | gas_line_d | est;G12;A-ldcs
+DCS3  | Line D compressor station TJ (Vahdat)   | TJ | compressor | Vahdat      | gas_line_d | GN;A-ldcs
+DCS4  | Line D compressor station TJ (Rasht)    | TJ | compressor | Rasht       | gas_line_d | GN;A-ldcs
+DKG   | Line D, TJ-KG border compressor station | KG | compressor | DKG_est     | gas_line_d | est;G12;A-ldcs
+DCS5  | Line D compressor station KG (Sary-Tash) | KG | compressor | SaryTash_est | gas_line_d | est;A-ldcs
+DCN   | Line D, KG-CN border compressor station (Irkeshtam) | CN | compressor | DCN_est | gas_line_d | est;G12;A-ldcs
 WQA   | Wuqia (Ulugqat), Line D entry / WEGP-4 start | CN | gas_sink | Wuqia   | gas_line_d | GN;G12;G15
 """
 
@@ -1009,7 +1015,11 @@ NODE_ATTRS = {
 BAR_ATM = 1.01325
 P_MAX_ABS = round(98.1 + BAR_ATM, 2)   # Line C MAOP 9.81 MPa gauge [G4] -> absolute
 P_MIN_ABS = 40.0                       # A-pmin
-RATIO_MAX = 1.5                        # A-ratio
+RATIO_MAX = 1.6                        # A-ratio: mainline stations
+# A-ratiohead: the initial UZ station compresses the gas delivered at the border. Its first 30 MW
+# unit gave 9 bcm/yr [G6]: at the model's isentropic efficiency 0.8 (kappa 1.3, Z 0.9, SG 0.6,
+# 15 degC) 30 MW lift 9 bcm/yr by a ratio of 2.2, so the station is not held to the mainline limit.
+RATIO_MAX_HEAD = {"UCS": 2.2}
 BCM_TO_MCMD = 1000.0 / 365.0           # 1 bcm/yr = 1000/365 mcm/day
 
 # Baseline flow 42 bcm/yr [facts s.8]; country split from March 2023 monthly
@@ -1277,10 +1287,15 @@ TMF-01     | GLK   | GDM   | TMF | gas_cagp   | operational | GlkNE_est Turkmena
 BBS-01     | BEY-G | BOZ-G | BBS | gas_bbs    | operational | BbsW_est | GN;est;G19;G22;A-bbs
 BBS-02     | BOZ-G | KRZ-G | BBS | gas_bbs    | operational | Aral Kazaly Zhosaly | GN;est;G19;G20;A-bbs
 BBS-03     | KRZ-G | SHY   | BBS | gas_bbs    | operational | Kyzylorda Turkistan Arys | GN;est;G19;G20;A-bbs
-LD-01      | GLK   | DUZ   | D   | gas_line_d | planned     | Kerki Tallymerjen | G27;GN;est;G12;G13
-LD-02      | DUZ   | DTJ   | D   | gas_line_d | planned     | Yangi-Nishon Guzar Boysun Denov | GN;est;G12;G13
-LD-03      | DTJ   | DKG   | D   | gas_line_d | planned     | Tursunzoda Shahrinav Hisor Dushanbe Vahdat Obigarm Rasht Jirgatol Karakenja | GN;est;G12;G13;G14
-LD-04      | DKG   | DCN   | D   | gas_line_d | planned     | DarootKorgon KyzylEshme SaryTash_est | GN;est;G12;G13
+LD-01      | GLK   | DCS1  | D   | gas_line_d | planned     | | G27;est;G12;G13;A-ldcs
+LD-01B     | DCS1  | DUZ   | D   | gas_line_d | planned     | Kerki Tallymerjen | GN;est;G12;G13;A-ldcs
+LD-02      | DUZ   | DCS2  | D   | gas_line_d | planned     | Yangi-Nishon | GN;est;G12;G13;A-ldcs
+LD-02B     | DCS2  | DTJ   | D   | gas_line_d | planned     | Boysun Denov | GN;est;G12;G13;A-ldcs
+LD-03      | DTJ   | DCS3  | D   | gas_line_d | planned     | Tursunzoda Shahrinav Hisor Dushanbe | GN;est;G12;G13;G14;A-ldcs
+LD-03B     | DCS3  | DCS4  | D   | gas_line_d | planned     | Obigarm | GN;G12;G13;G14;A-ldcs
+LD-03C     | DCS4  | DKG   | D   | gas_line_d | planned     | Jirgatol Karakenja | GN;est;G12;G13;G14;A-ldcs
+LD-04      | DKG   | DCS5  | D   | gas_line_d | planned     | DarootKorgon KyzylEshme | GN;est;G12;G13;A-ldcs
+LD-04B     | DCS5  | DCN   | D   | gas_line_d | planned     | | est;G12;G13;A-ldcs
 LD-05      | DCN   | WQA   | D   | gas_line_d | planned     | | GN;est;G12;G13;G15
 """
 
@@ -1296,9 +1311,15 @@ PIPE_LINE_SPECS = {
 PIPE_LENGTH_KM = {
     "CAGP-A-01": (188.0, "G3"), "CAGP-B-01": (188.0, "G3"),   # TM section 188 km
     "BBS-01": (311.0, "G22"),                                 # Beineu-Bozoi 311 km
-    "LD-02": (205.0, "G12"), "LD-03": (391.0, "G12"),         # UZ 205, TJ 391,
-    "LD-04": (215.0, "G12"), "LD-05": (155.0, "G12"),         # KG 215, CN 155 km
+    "LD-05": (155.0, "G12"),                                  # Line D CN section 155 km
 }
+# A published section length over several links (split at assumed stations, A-ldcs): each link gets
+# the published length in proportion to its geodesic length.
+PIPE_SECTION_KM = [
+    (("LD-02", "LD-02B"), 205.0, "G12"),                      # Line D UZ section 205 km
+    (("LD-03", "LD-03B", "LD-03C"), 391.0, "G12"),            # TJ section 391 km
+    (("LD-04", "LD-04B"), 215.0, "G12"),                      # KG section 215 km
+]
 ROUGHNESS_MM = 0.02     # A-rough
 EFFICIENCY = 0.95       # A-eff
 
@@ -1411,7 +1432,7 @@ def build_nodes():
         else:
             raise SystemExit("node %s: unknown coordinate key %s" % (nid, ckey))
         p = {"id": nid, "name": name, "country": cc, "kind": kind, "corridor": corridor}
-        planned = nid in ("TRG", "MKM", "DUZ", "DTJ", "DKG", "DCN", "WQA")
+        planned = nid in ("TRG", "MKM", "WQA") or corridor == "gas_line_d"
         p["status"] = "planned" if planned else "operational"
         if kind in ("terminal", "border", "port", "junction") and not nid.endswith("-G") \
                 and corridor not in ("gas_cagp", "gas_bbs", "gas_line_d"):
@@ -1430,7 +1451,7 @@ def build_nodes():
         if kind in ("gas_source", "gas_sink", "compressor") or "pressure_max_bar" in p:
             src += ";G4;A-pmax;A-pmin"
         if kind == "compressor":
-            src += ";A-ratio"
+            src += ";G6;A-ratiohead" if nid in RATIO_MAX_HEAD else ";A-ratio"
         if kind == "gas_source" or nid == "HRG-G":
             src += ";F8;G33"
         p["src"] = split_src(src)
@@ -1449,7 +1470,7 @@ def gas_node_attrs(nid, kind):
         else:
             a["demand_mcm_per_day"] = 0.0     # Line D planned, closed at baseline
     elif kind == "compressor":
-        a["compressor_ratio_max"] = RATIO_MAX
+        a["compressor_ratio_max"] = RATIO_MAX_HEAD.get(nid, RATIO_MAX)
     return a
 
 
@@ -1577,14 +1598,21 @@ def build_links(nodes):
         add(lid, p, coords)
 
     # pipelines
-    for lid, frm, to, line, corridor, status, wps, src in parse_table(PIPE_TABLE, 8):
-        coords, _ = geometry(nodes, frm, to, wps)
+    pipe_rows = parse_table(PIPE_TABLE, 8)
+    pipe_geo = {row[0]: geometry(nodes, row[1], row[2], row[6])[0] for row in pipe_rows}
+    section_km = {}
+    for ids, km, ssrc in PIPE_SECTION_KM:
+        total = sum(poly_km(pipe_geo[i]) for i in ids)
+        for i in ids:
+            section_km[i] = (round(km * poly_km(pipe_geo[i]) / total, 1), ssrc)
+    for lid, frm, to, line, corridor, status, wps, src in pipe_rows:
+        coords = pipe_geo[lid]
         dia, cap = PIPE_LINE_SPECS[line]
         p = {"id": lid, "from": frm, "to": to, "mode": "pipeline", "corridor": corridor, "status": status,
              "directed": True, "line": line, "diameter_mm": dia, "roughness_mm": ROUGHNESS_MM,
              "pressure_max_bar": P_MAX_ABS, "capacity_bcm_per_year": cap, "efficiency": EFFICIENCY}
-        if lid in PIPE_LENGTH_KM:
-            p["length_km"], lsrc = PIPE_LENGTH_KM[lid]
+        if lid in PIPE_LENGTH_KM or lid in section_km:
+            p["length_km"], lsrc = PIPE_LENGTH_KM[lid] if lid in PIPE_LENGTH_KM else section_km[lid]
             src = src + ";" + lsrc
         src = src + ";A-rough;A-eff;A-pmax"
         if line == "D":
