@@ -353,3 +353,24 @@ TEST_CASE("corridor report on a missing folder exits 1 naming it", "[report]") {
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Contains("/nonexistent/results"));
 }
+
+TEST_CASE("corridor run --report on the bundled 55 bcm/yr gas scenario colours pipelines and draws pressure profiles", "[report][browser][gas]") {
+  if (const auto why = missing_tools(); !why.empty()) {
+    WARN("skipped: " << why);
+    return;
+  }
+  TempDir dir("report-run-gas");
+  const auto out = dir / "gas";
+  const auto run = run_corridor({"run", std::string(CORRIDOR_SOURCE_DIR) + "/scenarios/gas_lines_abc_55bcm.yaml", "--out",
+                                 out.string(), "--report"});
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  const json seen = open_report(out, "run-gas.png");
+  CHECK(seen["linkPaths"] == bundled_count("links"));
+  CHECK(seen["gasColouring"] == "pressure");
+  const auto strokes = seen["pipelineStrokes"].get<std::vector<std::string>>();
+  CHECK(std::set<std::string>(strokes.begin(), strokes.end()).size() >= 5);  // pressures differ along the lines
+  REQUIRE(seen["charts"].contains("pressure"));
+  CHECK(seen["charts"]["pressure"]["datasets"].get<int>() >= 3);  // Lines A, B, C at least
+  CHECK(seen["kpiCards"].get<int>() >= 12);                      // freight figures and the gas cards
+}

@@ -105,6 +105,20 @@
       }
       const conv = summary.convergence;
       if (conv && conv.converged === false) cards.push(['solver', 'not converged', true]);
+      const gas = summary.gas;
+      if (gas && typeof gas === 'object') {
+        // The gas solve (summary.json "gas"): deliveries, pressures, stations, capacity studies.
+        if (gas.delivered_bcm_per_year !== undefined) cards.push(['gas delivered, bcm/year' + tag, gas.delivered_bcm_per_year]);
+        if (gas.delivered_mcm_per_day !== undefined) cards.push(['gas delivered, mcm/day' + tag, gas.delivered_mcm_per_day]);
+        if (gas.pressure_lowest && gas.pressure_lowest.bar !== undefined)
+          cards.push([`lowest pressure, bar (${gas.pressure_lowest.node})` + tag, gas.pressure_lowest.bar]);
+        if (gas.compressor_power_mw !== undefined) cards.push(['compressor power, MW' + tag, gas.compressor_power_mw]);
+        if (gas.pressure_violations !== undefined)
+          cards.push(['pressure violations' + tag, gas.pressure_violations, gas.pressure_violations > 0]);
+        if (gas.capacity && gas.capacity.max_offtake_bcm_per_year !== undefined)
+          cards.push(['maximum throughput, bcm/year' + tag, gas.capacity.max_offtake_bcm_per_year]);
+        if (gas.converged === false) cards.push(['gas solver', 'not converged', true]);
+      }
     }
     if (!cards.length) return;
     const box = $('kpis');
