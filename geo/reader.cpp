@@ -73,10 +73,25 @@ void check_source_file(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".geojson" || ext == ".json" || ext == ".geojsonl" || ext == ".geojsons") {
+    // In blocks, so that a large file is not held twice; a character cut by a block's end is carried over.
     std::ifstream in(path, std::ios::binary);
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (const auto bad = first_invalid_utf8(text))
-      throw InputError(path, "line " + std::to_string(line_of_offset(text, *bad)), invalid_utf8_message(text, *bad));
+    std::vector<char> block(1 << 20);
+    std::string text;
+    std::size_t line = 1;
+    while (in) {
+      in.read(block.data(), static_cast<std::streamsize>(block.size()));
+      const auto got = static_cast<std::size_t>(in.gcount());
+      if (got == 0) break;
+      text.append(block.data(), got);
+      const auto bad = first_invalid_utf8(text);
+      const std::size_t good = bad ? *bad : text.size();
+      if (bad && (!in || *bad + 4 <= text.size()))
+        throw InputError(path, "line " + std::to_string(line + line_of_offset(text, *bad) - 1), invalid_utf8_message(text, *bad));
+      line += line_of_offset(text, good) - 1;
+      text.erase(0, good);  // nothing, or the start of a character cut by the block's end
+    }
+    if (!text.empty())
+      throw InputError(path, "line " + std::to_string(line), invalid_utf8_message(text, 0));
   }
 }
 

@@ -121,7 +121,8 @@ TEST_CASE("corridor run: user equilibrium splits two routes where their congeste
   CHECK(b["max_flow_teu_per_day"].get<double>() == Approx(200.0));
   CHECK(b["cut_links"] == nlohmann::json::array({"XA", "XB"}));
   std::ifstream lin(dir / "out/links.geojson");
-  for (const auto& f : nlohmann::json::parse(lin)["features"]) {
+  const auto links = nlohmann::json::parse(lin);  // kept: a range-for over a temporary's member would dangle
+  for (const auto& f : links["features"]) {
     const std::string id = f["properties"]["id"];
     CHECK(f["properties"]["bottleneck"] == (id == "XA" || id == "XB"));
   }
