@@ -29,7 +29,11 @@ rm -rf "$seeds"
 mkdir -p "$seeds"/{fuzz_scenario,fuzz_network,fuzz_od_csv,fuzz_gaslib,catalogue}
 awk -v dir="$seeds/catalogue" '
   /^  - name:/ { n++; out = ""; next }
-  /^      [^ ][^:]*: \|$/ { name = $1; sub(/:$/, "", name); system("mkdir -p " dir "/" n); out = dir "/" n "/" name; printf "" > out; next }
+  /^      [^ ][^:]*: \|$/ {
+    name = $1; sub(/:$/, "", name); out = dir "/" n "/" name
+    parent = out; sub(/\/[^\/]*$/, "", parent); system("mkdir -p " parent)
+    printf "" > out; next
+  }
   out != "" && /^        / { print substr($0, 9) > out; next }
   out != "" && /^ *$/ { print "" > out; next }
   { out = "" }
