@@ -34,7 +34,7 @@ void substitute(const YamlReader& yr, const YAML::Node& original, YAML::Node cop
   } else if (original.IsSequence()) {
     for (std::size_t i = 0; i < original.size(); ++i) substitute(yr, original[i], copy[i], params);
   } else if (original.IsMap()) {
-    for (const auto& kv : original) substitute(yr, kv.second, copy[kv.first.as<std::string>()], params);
+    for (const auto& kv : original) substitute(yr, kv.second, copy[yr.key_text(kv.first)], params);
   }
 }
 
@@ -141,7 +141,7 @@ Study load_study(const fs::path& file) {
   if (const YAML::Node params = root["parameters"]) {
     if (!params.IsMap()) yr.fail(params, "parameters", "expected a mapping of parameter name to values");
     for (const auto& kv : params) {
-      const auto name = kv.first.as<std::string>();
+      const auto name = yr.key_text(kv.first);
       s.parameters.push_back({name, parameter_values(yr, kv.second, name)});
     }
   }
@@ -210,7 +210,7 @@ Study load_study(const fs::path& file) {
       if (!groups.IsMap()) yr.fail(groups, "od_groups", "expected a mapping of group name to {origins, destinations}");
       for (const auto& kv : groups) {
         yr.expect_map(kv.second, "od group", {"origins", "destinations"});
-        s.od_groups.push_back({kv.first.as<std::string>(), yr.text_list(kv.second, "origins"), yr.text_list(kv.second, "destinations")});
+        s.od_groups.push_back({yr.key_text(kv.first), yr.text_list(kv.second, "origins"), yr.text_list(kv.second, "destinations")});
       }
     }
     s.bottlenecks = yr.text_list(k, "bottlenecks");

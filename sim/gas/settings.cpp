@@ -14,7 +14,7 @@ using scenario::YamlReader;
 namespace {
 
 SettingId located_key(const YamlReader& r, const YAML::Node& key) {
-  return {key.as<std::string>(), r.file().string(), YamlReader::line_of(key)};
+  return {r.key_text(key), r.file().string(), YamlReader::line_of(key)};
 }
 
 template <typename T>

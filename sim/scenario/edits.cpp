@@ -87,12 +87,12 @@ Selector parse_selector(const YamlReader& yr, const YAML::Node& node, const fs::
   s.file = yr.file().string();
   s.line = YamlReader::line_of(node);
   for (const auto& kv : node) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = yr.key_text(kv.first);
     if (key == "id" || key == "ids") {
       auto ids = yr.text_list(node, key);
       s.ids.insert(s.ids.end(), ids.begin(), ids.end());
     } else if (key == "what") {
-      const auto what = kv.second.as<std::string>();
+      const auto what = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
       if (what == "nodes") s.target = Target::nodes;
       else if (what == "links") s.target = Target::links;
       else if (what == "both") s.target = Target::both;
@@ -149,7 +149,7 @@ const std::vector<std::string>& settable_attributes() {
 Edit parse_edit(const YamlReader& yr, const YAML::Node& node, const fs::path& base_dir) {
   if (!node.IsMap() || node.size() != 1)
     yr.fail(node, "edits", "each edit is a mapping with one key: close, open, set, scale or scale_demand");
-  const auto kind = node.begin()->first.as<std::string>();
+  const auto kind = yr.key_text(node.begin()->first);
   const YAML::Node body = node.begin()->second;
   Edit e;
   e.file = yr.file().string();
@@ -163,7 +163,7 @@ Edit parse_edit(const YamlReader& yr, const YAML::Node& node, const fs::path& ba
     if (!body["select"]) yr.fail(body, "select", "missing required key");
     e.select = parse_selector(yr, body["select"], base_dir);
     for (const auto& kv : body) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = yr.key_text(kv.first);
       if (key == "select") continue;
       const auto& names = settable_attributes();
       if (std::find(names.begin(), names.end(), key) == names.end()) {

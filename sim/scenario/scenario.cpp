@@ -181,7 +181,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
     if (!cs.IsMap()) yr.fail(cs, "commodities", "expected a mapping of commodity name to settings");
     for (const auto& kv : cs) {
       Commodity c;
-      c.name = kv.first.as<std::string>();
+      c.name = yr.key_text(kv.first);
       yr.expect_map(kv.second, "commodity '" + c.name + "'", {"value_of_time_usd_per_teu_h", "modes"});
       c.value_of_time_usd_per_teu_h = yr.number(kv.second, "value_of_time_usd_per_teu_h", 0.0);
       c.modes = parse_modes(yr, kv.second, "modes");
@@ -233,7 +233,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
     if (!rf.IsMap()) yr.fail(rf, "route_families", "expected a mapping of family name to {via, modes}");
     for (const auto& kv : rf) {
       RouteFamily fam;
-      fam.name = kv.first.as<std::string>();
+      fam.name = yr.key_text(kv.first);
       yr.expect_map(kv.second, "route family '" + fam.name + "'", {"via", "avoid", "modes"});
       const int line = YamlReader::line_of(kv.second);
       for (auto& id : yr.text_list(kv.second, "via")) fam.via.push_back({std::move(id), fname, line});
@@ -292,7 +292,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
     if (const YAML::Node vd = fr["volume_delay"]) {
       if (!vd.IsMap()) yr.fail(vd, "volume_delay", "expected a mapping of mode to {function, alpha, beta}");
       for (const auto& kv : vd) {
-        const std::string mode = kv.first.as<std::string>();
+        const std::string mode = yr.key_text(kv.first);
         const auto m = network::parse_mode(mode);
         if (!m || *m == network::Mode::pipeline)
           yr.fail(kv.first, "volume_delay", "unknown freight mode '" + mode + "' (expected rail, road, sea or ferry)");

@@ -48,7 +48,7 @@ void YamlReader::expect_map(const YAML::Node& node, std::string_view what,
                             std::initializer_list<std::string_view> allowed) const {
   if (!node.IsMap()) fail(node, what, "expected a mapping");
   for (const auto& kv : node) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = key_text(kv.first);
     bool known = false;
     for (auto a : allowed) known = known || a == key;
     if (!known) {
@@ -57,6 +57,12 @@ void YamlReader::expect_map(const YAML::Node& node, std::string_view what,
       fail(kv.first, key, "unknown key in " + std::string(what) + " (allowed: " + list + ")");
     }
   }
+}
+
+std::string YamlReader::key_text(const YAML::Node& key) const {
+  if (!key.IsScalar())
+    fail(key, "", std::string("expected a text key, got ") + (key.IsMap() ? "a mapping" : key.IsSequence() ? "a list" : "nothing (null)"));
+  return key.Scalar();
 }
 
 void YamlReader::expect_sequence(const YAML::Node& node, std::string_view key) const {

@@ -27,6 +27,9 @@ public:
   /// Throws unless `node` is a map whose keys are all in `allowed`.
   void expect_map(const YAML::Node& node, std::string_view what, std::initializer_list<std::string_view> allowed) const;
   void expect_sequence(const YAML::Node& node, std::string_view key) const;
+  /// The text of a mapping key; a key that is a mapping, a list or null (YAML `? {a: b}: c`, `~: c`)
+  /// is an InputError at its line.
+  [[nodiscard]] std::string key_text(const YAML::Node& key) const;
 
   [[nodiscard]] std::string text(const YAML::Node& map, std::string_view key) const;
   [[nodiscard]] std::optional<std::string> optional_text(const YAML::Node& map, std::string_view key) const;
