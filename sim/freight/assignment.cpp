@@ -47,6 +47,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
   // a tree holds a few dozen bytes per node, so a thousand origins on a million-link network would
   // otherwise hold tens of GB.
   std::map<std::pair<std::size_t, std::string>, ShortestPathTree> trees;
+  std::map<std::string, CostedGraph> graphs;  // the arc costs of each commodity, computed once
   std::map<std::pair<std::size_t, std::string>, std::size_t> last_use;
   for (std::size_t i = 0; i < scenario.demand.size(); ++i)
     last_use[{*net.find_node(scenario.demand[i].origin.value), scenario.demand[i].commodity}] = i;
@@ -62,7 +63,11 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
 
     auto key = std::make_pair(od.origin, row.commodity);
     auto it = trees.find(key);
-    if (it == trees.end()) it = trees.emplace(key, ShortestPathTree(net, model, od.origin)).first;
+    if (it == trees.end()) {
+      auto graph = graphs.find(row.commodity);
+      if (graph == graphs.end()) graph = graphs.try_emplace(row.commodity, net, model).first;
+      it = trees.emplace(key, ShortestPathTree(graph->second, od.origin)).first;
+    }
     od.route = it->second.path_to(od.destination);
     if (last_use.at(key) == row_index) trees.erase(it);
 

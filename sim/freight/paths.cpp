@@ -1,7 +1,6 @@
 #include "sim/freight/paths.hpp"
 
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <boost/graph/filtered_graph.hpp>
 #include <boost/property_map/function_property_map.hpp>
 #include <algorithm>
 #include <limits>
@@ -10,27 +9,7 @@ namespace corridor::freight {
 
 namespace {
 
-using network::Graph;
-using Edge = boost::graph_traits<Graph>::edge_descriptor;
-
-/// Usable arcs: link open, mode allowed, both end nodes open.
-struct ArcFilter {
-  const network::Network* net = nullptr;
-  const CostModel* model = nullptr;
-  std::size_t origin = 0;
-  bool operator()(const Edge& e) const {
-    const network::Arc& arc = net->graph()[e];
-    const network::Link& l = net->links()[arc.link];
-    const std::size_t tail = arc.forward ? l.from : l.to;
-    if (tail != origin && !net->nodes()[tail].through) return false;  // may end here, not pass
-    auto avoided = [&](std::size_t n) {
-      return net->nodes()[n].closed ||
-             std::find(model->avoid_nodes.begin(), model->avoid_nodes.end(), n) != model->avoid_nodes.end();
-    };
-    return !l.closed && l.mode != network::Mode::pipeline && model->modes.contains(l.mode) && !avoided(l.from) &&
-           !avoided(l.to);
-  }
-};
+using Edge = CostedGraph::Csr::edge_descriptor;
 
 double link_time_h(const network::Link& l) {
   return (l.travel_time_h ? *l.travel_time_h : l.length_km / l.speed_kmh.value_or(1.0)) + l.wait_h;
@@ -58,40 +37,82 @@ void price(const network::Network& net, const CostModel& model, Path& path) {
   path.cost_usd_per_teu = path.time_h * model.value_of_time_usd_per_teu_h + path.money_usd_per_teu;
 }
 
+CostedGraph::CostedGraph(const network::Network& net, const CostModel& model) : net_(net), model_(model) {
+  const network::Graph& g = net.graph();
+  const std::size_t n = boost::num_vertices(g);
+  auto avoided = [&](std::size_t v) {
+    return net.nodes()[v].closed ||
+           std::find(model_.avoid_nodes.begin(), model_.avoid_nodes.end(), v) != model_.avoid_nodes.end();
+  };
+  std::vector<char> node_avoided(n);
+  for (std::size_t v = 0; v < n; ++v) node_avoided[v] = avoided(v) ? 1 : 0;
+  std::vector<char> mode_allowed(16, 0);
+  for (network::Mode m : model_.modes)
+    if (m != network::Mode::pipeline) mode_allowed.at(static_cast<std::size_t>(m)) = 1;
+
+  // Arcs in the order of the Boost graph's out-edge lists (sorted by tail, then as added), so that
+  // Dijkstra meets ties exactly as it would on the adjacency list.
+  const std::size_t m = boost::num_edges(g);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ends;
+  ends.reserve(m);
+  step_.reserve(m);
+  cost_.reserve(m);
+  cost_as_origin_.reserve(m);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  for (std::size_t v = 0; v < n; ++v) {
+    for (const auto& e : boost::make_iterator_range(boost::out_edges(v, g))) {
+      const network::Arc& arc = g[e];
+      const network::Link& l = net.links()[arc.link];
+      const std::size_t head = arc.forward ? l.to : l.from;
+      ends.emplace_back(static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(head));
+      step_.push_back(Step{arc.link, arc.forward});
+      const bool usable = !l.closed && mode_allowed.at(static_cast<std::size_t>(l.mode)) && !node_avoided[l.from] &&
+                          !node_avoided[l.to];
+      // Arc cost: the link's time and tariff plus the cost of the node it enters.
+      const double c = usable ? link_time_h(l) * model_.value_of_time_usd_per_teu_h + l.cost_usd_per_teu +
+                                    node_cost_usd_per_teu(net, model_, head)
+                              : kInf;
+      cost_as_origin_.push_back(c);
+      cost_.push_back(net.nodes()[v].through ? c : kInf);  // may end at a non-through node, not pass it
+    }
+  }
+  graph_ = Csr(boost::edges_are_sorted, ends.begin(), ends.end(), static_cast<Csr::vertices_size_type>(n));
+}
+
 ShortestPathTree::ShortestPathTree(const network::Network& net, const CostModel& model, std::size_t origin)
-    : net_(net), model_(model), origin_(origin) {
-  const Graph& g = net.graph();
+    : ShortestPathTree(CostedGraph(net, model), origin) {}
+
+ShortestPathTree::ShortestPathTree(const CostedGraph& cg, std::size_t origin)
+    : net_(cg.net_), model_(cg.model_), origin_(origin) {
+  const CostedGraph::Csr& g = cg.graph_;
   const std::size_t n = boost::num_vertices(g);
   cost_.assign(n, std::numeric_limits<double>::infinity());
   via_step_.assign(n, std::nullopt);
-  if (net.nodes()[origin].closed) return;
+  if (net_.nodes()[origin].closed) return;
 
-  ArcFilter filter{&net, &model_, origin};
-  boost::filtered_graph<Graph, ArcFilter> fg(g, filter);
-  // Arc weight: the link's time and tariff plus the cost of the node it enters.
-  auto weight = boost::make_function_property_map<Edge, double>([&](const Edge& e) {
-    const network::Arc& arc = g[e];
-    const network::Link& l = net.links()[arc.link];
-    const std::size_t head = arc.forward ? l.to : l.from;
-    return link_time_h(l) * model_.value_of_time_usd_per_teu_h + l.cost_usd_per_teu +
-           node_cost_usd_per_teu(net, model_, head);
+  // The origin's own arcs (a contiguous range of CSR edge indices) may leave it even when it is not `through`.
+  const auto origin_v = static_cast<std::uint32_t>(origin);
+  const auto out = boost::out_edges(origin_v, g);
+  const std::uint32_t first = out.first == out.second ? 0 : (*out.first).idx;
+  const auto last = static_cast<std::uint32_t>(first + boost::out_degree(origin_v, g));
+  const double* cost = cg.cost_.data();
+  const double* cost_as_origin = cg.cost_as_origin_.data();
+  auto weight = boost::make_function_property_map<Edge, double>([=](const Edge& e) {
+    return e.idx >= first && e.idx < last ? cost_as_origin[e.idx] : cost[e.idx];
   });
-  std::vector<Edge> pred_edge(n);
-  std::vector<bool> has_pred(n, false);
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> pred_arc(n, kNone);
   struct Recorder : boost::default_dijkstra_visitor {
-    std::vector<Edge>* pred;
-    std::vector<bool>* has;
-    void edge_relaxed(const Edge& e, const boost::filtered_graph<Graph, ArcFilter>& gr) {
-      const auto v = boost::target(e, gr);
-      (*pred)[v] = e;
-      (*has)[v] = true;
-    }
+    std::uint32_t* pred = nullptr;
+    void edge_relaxed(const Edge& e, const CostedGraph::Csr& gr) { pred[boost::target(e, gr)] = e.idx; }
   } recorder;
-  recorder.pred = &pred_edge;
-  recorder.has = &has_pred;
-  boost::dijkstra_shortest_paths(fg, origin, boost::weight_map(weight).distance_map(cost_.data()).visitor(recorder));
+  recorder.pred = pred_arc.data();
+  boost::dijkstra_shortest_paths(g, origin_v,
+                                 boost::weight_map(weight)
+                                     .distance_map(boost::make_iterator_property_map(cost_.data(), boost::get(boost::vertex_index, g)))
+                                     .visitor(recorder));
   for (std::size_t v = 0; v < n; ++v)
-    if (has_pred[v]) via_step_[v] = Step{g[pred_edge[v]].link, g[pred_edge[v]].forward};
+    if (pred_arc[v] != kNone) via_step_[v] = cg.step_[pred_arc[v]];
 }
 
 std::optional<Path> ShortestPathTree::path_to(std::size_t destination) const {
@@ -115,12 +136,13 @@ std::optional<Path> ShortestPathTree::path_to(std::size_t destination) const {
 
 std::optional<Path> best_path_via(const network::Network& net, const CostModel& model, std::size_t origin,
                                   std::size_t destination, const std::vector<std::size_t>& via) {
-  const ShortestPathTree from_origin(net, model, origin);
+  const CostedGraph graph(net, model);
+  const ShortestPathTree from_origin(graph, origin);
   std::optional<Path> best;
   for (std::size_t v : via) {
     auto first = from_origin.path_to(v);
     if (!first) continue;
-    auto second = ShortestPathTree(net, model, v).path_to(destination);
+    auto second = ShortestPathTree(graph, v).path_to(destination);
     if (!second) continue;
     Path p = std::move(*first);
     p.nodes.insert(p.nodes.end(), second->nodes.begin() + 1, second->nodes.end());

@@ -7,6 +7,9 @@
 //   tariffs = sum of links' cost_usd_per_teu; handling = sum of nodes' handling_usd_per_teu.
 #pragma once
 
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <vector>
@@ -37,9 +40,35 @@ struct Path {
   double length_km = 0.0;
 };
 
+/// The network's arcs with their generalized cost under one cost model, in compressed-row form: built
+/// once per cost model (O(links)) and shared by every shortest-path tree of that model. Arcs a shipment
+/// may not use (closed, wrong mode, pipeline, an avoided or closed end) cost +infinity; so do arcs
+/// leaving a node that is not `through`, except from the tree's own origin.
+class CostedGraph {
+public:
+  CostedGraph(const network::Network& net, const CostModel& model);
+
+  [[nodiscard]] const network::Network& network() const noexcept { return net_; }
+  [[nodiscard]] const CostModel& model() const noexcept { return model_; }
+
+  using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                 boost::no_property, std::uint32_t, std::uint32_t>;
+
+private:
+  friend class ShortestPathTree;
+  const network::Network& net_;
+  CostModel model_;
+  Csr graph_;
+  std::vector<double> cost_;            ///< per arc (CSR edge index): generalized cost, +inf if unusable
+  std::vector<double> cost_as_origin_;  ///< the same, ignoring that the arc's tail is not `through`
+  std::vector<Step> step_;              ///< per arc: the link and direction it traverses
+};
+
 /// Shortest paths from one origin to every node, by generalized cost.
 class ShortestPathTree {
 public:
+  ShortestPathTree(const CostedGraph& graph, std::size_t origin);
+  /// Convenience for a single tree: builds the CostedGraph for `model` first.
   ShortestPathTree(const network::Network& net, const CostModel& model, std::size_t origin);
 
   /// The best path to `destination`, or nullopt when it cannot be reached.
