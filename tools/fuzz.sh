@@ -8,7 +8,9 @@
 # The corpus grows in build-fuzz/fuzz-corpus/TARGET across runs. A crash, a sanitizer report, a
 # timeout (10 s per input) or memory above 2 GB stops the run with exit status 1 and leaves the input
 # in build-fuzz/fuzz-artifacts/TARGET/; `build-fuzz/tests/fuzz/TARGET FILE` replays it. Fix the bug
-# and add the input to the bad-input catalogue (tests/bad-input/cases.yaml). docs/reliability.md.
+# and add the input to the bad-input catalogue (tests/bad-input/cases.yaml). CORRIDOR_FUZZ_SEED fixes
+# libFuzzer's random seed (CI uses 1: the same inputs are tried first on every run); 0 or unset draws
+# one. docs/reliability.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-${CORRIDOR_FUZZ_SECONDS:-60}}"
@@ -80,7 +82,7 @@ for t in "${targets[@]}"; do
   [ -f "$root/tests/fuzz/${t#fuzz_}.dict" ] && dict=(-dict="$root/tests/fuzz/${t#fuzz_}.dict")
   echo "fuzz: $t for ${seconds} s (corpus $corpus)"
   if ! ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1" \
-      "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+      "$exe" -seed="${CORRIDOR_FUZZ_SEED:-0}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       "${dict[@]}" -artifact_prefix="$artifacts/" "$corpus" "$seeds/$t" >"$build/fuzz-$t.log" 2>&1; then
     status=1
     echo "fuzz: $t FAILED; last lines of $build/fuzz-$t.log:"
