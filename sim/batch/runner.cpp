@@ -58,6 +58,15 @@ std::string one_line(std::string text) {
   return text;
 }
 
+/// Turns a solved row into a failed one (status and error columns; the KPI values stay for reference).
+void mark_failed(const Study& study, const Variant& v, Outcome& outcome, const std::string& status,
+                 const std::string& error) {
+  const std::size_t status_col = 3 + study.grid_values[v.grid_index].size();  // id, case, grid values, draw
+  outcome.row.at(status_col) = status;
+  outcome.row.back() = error;
+  outcome.ok = false;
+}
+
 }  // namespace
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -113,9 +122,15 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
     if (!keep_results) s.route_families.clear();  // comparisons are for kept, full results only
     scenario::check_against(s, net);
     scenario::apply_edits(s, net);
-    freight::FreightResults r = s.freight.method == scenario::FreightMethod::all_or_nothing
-                                    ? freight::assign_all_or_nothing(net, s)
-                                    : freight::assign_equilibrium(net, s).results;  // throws SolverError unconverged
+    freight::FreightResults r;
+    if (s.freight.method == scenario::FreightMethod::all_or_nothing) {
+      r = freight::assign_all_or_nothing(net, s);
+    } else {
+      auto eq = freight::assign_equilibrium(net, s);  // throws SolverError unconverged
+      r = std::move(eq.results);
+      out.iterations = eq.solution.iterations;
+      out.relative_gap = eq.solution.relative_gap;
+    }
 
     const GroupFigures all = group_figures(net, r, nullptr);
     out.row[col++] = number(all.served, 1);
@@ -217,8 +232,18 @@ RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases
       const Variant& v = variants[todo[k]];
       const bool keep = options.keep && wants_kept(study, v);
       try {
-        const Outcome outcome = evaluate(study, cases, v, keep);
-        if (keep && outcome.ok) options.keep(v, outcome);
+        Outcome outcome = evaluate(study, cases, v, keep);
+        if (keep && outcome.ok) {
+          // The kept folder solves what the row did not (events, gas capacity studies): a bad
+          // events section or a gas study without a steady state fails this row, not the study.
+          try {
+            options.keep(v, outcome);
+          } catch (const InputError& e) {
+            mark_failed(study, v, outcome, "error", "kept results: " + one_line(e.problems().empty() ? e.what() : e.problems().front().str()));
+          } catch (const SolverError& e) {
+            mark_failed(study, v, outcome, "unconverged", "kept results: " + one_line(e.what()));
+          }
+        }
         // Committed atomically: a row file is complete or absent.
         geo::write_text(options.rows_dir / (v.id + ".csv"), csv_line(outcome.row) + "\n");
         std::lock_guard<std::mutex> g(lock);

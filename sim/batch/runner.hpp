@@ -29,6 +29,8 @@ struct Outcome {
   std::optional<scenario::Scenario> scenario;
   std::optional<network::Network> network;
   std::optional<freight::FreightResults> results;
+  std::size_t iterations = 1;     ///< of the equilibrium (1 for all-or-nothing)
+  double relative_gap = 0.0;      ///< reached by the equilibrium
 };
 
 /// The kpis.csv header for a study.

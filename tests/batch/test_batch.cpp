@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <map>
 
 #include "geo/csv.hpp"
 #include "geo/error.hpp"
@@ -254,4 +255,84 @@ monte_carlo:
     CHECK(check_rows_complete(out / "rows") == 5000);
   }
   CHECK(read_file(dir / "run-INT/kpis.csv") == read_file(dir / "run-KILL/kpis.csv"));
+}
+
+namespace {
+
+/// Every file of a results folder, by name; summary.json without its run_time_s (0 in kept folders).
+std::map<std::string, std::string> folder_files(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string text = read_file(e.path());
+    if (e.path().filename() == "summary.json") {
+      auto j = nlohmann::ordered_json::parse(text);
+      j.erase("run_time_s");
+      text = j.dump(2);
+    }
+    files[e.path().filename().string()] = text;
+  }
+  return files;
+}
+
+void check_kept_equals_run(const fs::path& scenario, const TempDir& dir, const std::string& tag) {
+  const auto study = dir.write(tag + "-study.yaml", "name: " + tag + "\nbase: " + scenario.string() +
+                                                        "\ncases:\n  - {name: as-is}\nkeep: all\n");
+  const auto batch = run_corridor({"batch", study.string(), "--out", (dir / (tag + "-batch")).string(), "-q"});
+  INFO(batch.err);
+  REQUIRE(batch.status == 0);
+  const auto run = run_corridor({"run", scenario.string(), "--out", (dir / (tag + "-run")).string(), "-q"});
+  INFO(run.err);
+  REQUIRE(run.status == 0);
+  const auto kept = folder_files(dir / (tag + "-batch") / "kept" / "s00000");
+  const auto ran = folder_files(dir / (tag + "-run"));
+  std::vector<std::string> kept_names, ran_names;
+  for (const auto& [name, text] : kept) kept_names.push_back(name);
+  for (const auto& [name, text] : ran) ran_names.push_back(name);
+  CHECK(kept_names == ran_names);
+  for (const auto& [name, text] : ran) {
+    INFO(tag << ": " << name);
+    CHECK((kept.count(name) && kept.at(name) == text));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a kept variant's folder is the folder corridor run writes: equilibrium, bottlenecks, events, gas",
+          "[batch][e2e]") {
+  TempDir dir("kept");
+  const fs::path scenarios = fs::path(CORRIDOR_SOURCE_DIR) / "scenarios";
+  // The bundled baseline (user equilibrium, two bottleneck studies, route families) with 60 days of
+  // event simulation added.
+  const auto with_events = dir.write("baseline-events.yaml", "extends: " + (scenarios / "baseline.yaml").string() +
+                                                                 "\nname: baseline-events\nevents: {horizon_days: 60, seed: 3}\n");
+  check_kept_equals_run(with_events, dir, "freight");
+  CHECK(fs::exists(dir / "freight-batch/kept/s00000/timeseries.csv"));
+  const auto summary = nlohmann::json::parse(read_file(dir / "freight-batch/kept/s00000/summary.json"));
+  CHECK(summary["bottlenecks"].size() == 2);
+  CHECK(summary["solver"]["freight_method"] == "user_equilibrium");
+  CHECK(summary["convergence"].contains("relative_gap_target"));
+  // The bundled gas scenario: pressures, station power, capacity and N-1.
+  check_kept_equals_run(scenarios / "gas_lines_abc_55bcm.yaml", dir, "gas");
+  CHECK(fs::exists(dir / "gas-batch/kept/s00000/gas_pipes.csv"));
+}
+
+TEST_CASE("a kept variant whose extra results cannot be made is a failed row, and the study goes on", "[batch][e2e]") {
+  StudyFixture f;
+  f.dir.write("events.yaml", "extends: base.yaml\nevents: {horizon_dayz: 30}\n");
+  const auto file = f.dir.write("study.yaml", R"(base: events.yaml
+cases:
+  - {name: kept}
+  - {name: not-kept}
+keep: [kept]
+)");
+  const auto r = run_corridor({"batch", file.string(), "--out", (f.dir / "out").string(), "-q"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto rows = read_csv(f.dir / "out/kpis.csv");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][1] == "kept");
+  CHECK(rows[1][3] == "error");
+  CHECK_THAT(rows[1].back(), Contains("kept results: ") && Contains("events.yaml: line 2") && Contains("horizon_dayz"));
+  CHECK(rows[2][3] == "ok");  // the events section matters only for full results
+  CHECK_FALSE(fs::exists(f.dir / "out/kept/s00000"));
 }

@@ -17,14 +17,13 @@ namespace corridor::app {
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 
-namespace {
-
-/// A number with a fixed count of decimals, for CSV (stable across runs and platforms).
 std::string fixed(double x, int decimals) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(decimals) << x;
   return s.str();
 }
+
+namespace {
 
 /// Rounds for JSON and GeoJSON output so that noise in the last bits never shows.
 double rounded(double x, int decimals = 6) {

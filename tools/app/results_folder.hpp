@@ -65,6 +65,9 @@ std::vector<geo::LonLat> route_geometry(const network::Network& net, const freig
 std::string od_csv(const network::Network& net, const scenario::Scenario& scenario, const freight::FreightResults& r,
                    const ResultsExtras& extras = {});
 
+/// A number with a fixed count of decimals, for CSV and the terminal (stable across runs and platforms).
+std::string fixed(double x, int decimals);
+
 /// Route as node ids joined by '>'.
 std::string route_text(const network::Network& net, const freight::Path& path);
 
