@@ -29,6 +29,27 @@ std::string route_family_of(const scenario::Scenario& scenario, const std::vecto
   return {};
 }
 
+std::vector<RouteOption> route_family_options(const network::Network& net, const scenario::Scenario& scenario,
+                                              const std::string& commodity, std::size_t origin, std::size_t destination,
+                                              std::shared_ptr<const CongestedTimes> times) {
+  const scenario::Commodity& c = *scenario.find_commodity(commodity);
+  std::vector<RouteOption> options;
+  for (const auto& fam : scenario.route_families) {
+    CostModel model{c.value_of_time_usd_per_teu_h, c.modes, {}, times};
+    if (!fam.modes.empty()) {
+      std::set<network::Mode> both;
+      std::set_intersection(c.modes.begin(), c.modes.end(), fam.modes.begin(), fam.modes.end(),
+                            std::inserter(both, both.begin()));
+      model.modes = std::move(both);
+    }
+    for (const auto& a : fam.avoid) model.avoid_nodes.push_back(*net.find_node(a.value));
+    std::vector<std::size_t> via;
+    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
+    options.push_back({fam.name, best_path_via(net, model, origin, destination, via)});
+  }
+  return options;
+}
+
 FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario) {
   FreightResults r;
   r.links.assign(net.links().size(), {});
@@ -54,7 +75,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
   for (std::size_t row_index = 0; row_index < scenario.demand.size(); ++row_index) {
     const auto& row = scenario.demand[row_index];
     const scenario::Commodity& commodity = *scenario.find_commodity(row.commodity);
-    const CostModel model{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}};
+    const CostModel model{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}, nullptr};
     OdResult od;
     od.origin = *net.find_node(row.origin.value);
     od.destination = *net.find_node(row.destination.value);
@@ -71,18 +92,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
     od.route = it->second.path_to(od.destination);
     if (last_use.at(key) == row_index) trees.erase(it);
 
-    for (std::size_t f = 0; f < scenario.route_families.size(); ++f) {
-      const auto& fam = scenario.route_families[f];
-      CostModel fam_model = model;
-      if (!fam.modes.empty()) {
-        std::set<network::Mode> both;
-        std::set_intersection(model.modes.begin(), model.modes.end(), fam.modes.begin(), fam.modes.end(),
-                              std::inserter(both, both.begin()));
-        fam_model.modes = std::move(both);
-      }
-      for (const auto& a : fam.avoid) fam_model.avoid_nodes.push_back(*net.find_node(a.value));
-      od.options.push_back({fam.name, best_path_via(net, fam_model, od.origin, od.destination, family_via[f])});
-    }
+    od.options = route_family_options(net, scenario, row.commodity, od.origin, od.destination);
 
     if (od.route) {
       od.assigned_teu_per_year = od.demand_teu_per_year;

@@ -63,6 +63,12 @@ std::optional<double> node_utilization(const network::Network& net, const Freigh
 std::string route_family_of(const scenario::Scenario& scenario, const std::vector<std::vector<std::size_t>>& family_via,
                             const Path& path);
 
+/// The best route of every route family of the scenario (in scenario order) from `origin` to
+/// `destination` for `commodity`, at the given link and node times (null: free flow).
+std::vector<RouteOption> route_family_options(const network::Network& net, const scenario::Scenario& scenario,
+                                              const std::string& commodity, std::size_t origin, std::size_t destination,
+                                              std::shared_ptr<const CongestedTimes> times = nullptr);
+
 /// Loads every OD demand of the scenario on its cheapest path (all or nothing). Demand that cannot
 /// reach its destination is kept as unserved. The scenario must have been checked against the network.
 FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario);

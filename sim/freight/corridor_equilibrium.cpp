@@ -157,7 +157,7 @@ AssignmentMethod method_of(const std::string& name) {
 }  // namespace
 
 CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenario::Scenario& scenario) {
-  // Options per route family and unserved demand come from the free-flow model.
+  // Unserved demand comes from the free-flow model; so do route family options where no demand is served.
   CorridorEquilibrium out;
   out.results = assign_all_or_nothing(net, scenario);
   FreightResults& r = out.results;
@@ -186,6 +186,23 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
     const double v = sol.link_flows[a];
     if (o.node_link) r.nodes[o.index].throughput_teu_per_day += v;
     else (o.forward ? r.links[o.index].flow_forward_teu_per_day : r.links[o.index].flow_backward_teu_per_day) += v;
+  }
+
+  // The equilibrium's link and node times, for the route families' best routes under congestion.
+  std::shared_ptr<const CongestedTimes> times;
+  if (!scenario.route_families.empty()) {
+    auto t = std::make_shared<CongestedTimes>();
+    t->link_forward_h.resize(net.links().size());
+    for (std::size_t i = 0; i < net.links().size(); ++i)
+      t->link_forward_h[i] = net.free_flow_time_h(i).value_or(std::numeric_limits<double>::infinity());
+    t->link_backward_h = t->link_forward_h;
+    for (const auto& n : net.nodes()) t->node_dwell_h.push_back(n.dwell_h);
+    for (std::size_t a = 0; a < cp.problem.links.size(); ++a) {
+      const auto& o = cp.origin_of[a];
+      if (o.node_link) t->node_dwell_h[o.index] = sol.link_times[a];
+      else (o.forward ? t->link_forward_h : t->link_backward_h)[o.index] = sol.link_times[a];
+    }
+    times = std::move(t);
   }
 
   std::vector<std::vector<std::size_t>> family_via;
@@ -226,6 +243,7 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
       od.route = od.routes.front().path;
       od.route_family = route_family_of(scenario, family_via, *od.route);
     }
+    if (times) od.options = route_family_options(net, scenario, od.commodity, od.origin, od.destination, times);
   }
   return out;
 }

@@ -17,20 +17,28 @@ double link_time_h(const network::Link& l) {
 
 }  // namespace
 
+double node_dwell_h(const network::Network& net, const CostModel& model, std::size_t n) {
+  return model.times ? model.times->node_dwell_h[n] : net.nodes()[n].dwell_h;
+}
+
+double link_time_h(const network::Network& net, const CostModel& model, const Step& step) {
+  if (model.times) return (step.forward ? model.times->link_forward_h : model.times->link_backward_h)[step.link];
+  return link_time_h(net.links()[step.link]);
+}
+
 double node_cost_usd_per_teu(const network::Network& net, const CostModel& model, std::size_t n) {
-  const network::Node& node = net.nodes()[n];
-  return node.dwell_h * model.value_of_time_usd_per_teu_h + node.handling_usd_per_teu;
+  return node_dwell_h(net, model, n) * model.value_of_time_usd_per_teu_h + net.nodes()[n].handling_usd_per_teu;
 }
 
 void price(const network::Network& net, const CostModel& model, Path& path) {
   path.time_h = path.money_usd_per_teu = path.length_km = 0.0;
   for (std::size_t n : path.nodes) {
-    path.time_h += net.nodes()[n].dwell_h;
+    path.time_h += node_dwell_h(net, model, n);
     path.money_usd_per_teu += net.nodes()[n].handling_usd_per_teu;
   }
   for (const Step& s : path.steps) {
     const network::Link& l = net.links()[s.link];
-    path.time_h += link_time_h(l);
+    path.time_h += link_time_h(net, model, s);
     path.money_usd_per_teu += l.cost_usd_per_teu;
     path.length_km += l.length_km;
   }
@@ -69,7 +77,8 @@ CostedGraph::CostedGraph(const network::Network& net, const CostModel& model) : 
       const bool usable = !l.closed && mode_allowed.at(static_cast<std::size_t>(l.mode)) && !node_avoided[l.from] &&
                           !node_avoided[l.to];
       // Arc cost: the link's time and tariff plus the cost of the node it enters.
-      const double c = usable ? link_time_h(l) * model_.value_of_time_usd_per_teu_h + l.cost_usd_per_teu +
+      const double c = usable ? link_time_h(net, model_, Step{arc.link, arc.forward}) * model_.value_of_time_usd_per_teu_h +
+                                    l.cost_usd_per_teu +
                                     node_cost_usd_per_teu(net, model_, head)
                               : kInf;
       cost_as_origin_.push_back(c);

@@ -10,6 +10,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
@@ -18,11 +19,19 @@
 
 namespace corridor::freight {
 
+/// Link and node times at a state of congestion (an equilibrium's), in place of the free-flow ones.
+struct CongestedTimes {
+  std::vector<double> link_forward_h;   ///< per network link: running time with waits, from -> to
+  std::vector<double> link_backward_h;  ///< per network link: to -> from
+  std::vector<double> node_dwell_h;     ///< per network node
+};
+
 /// Which parts of the network a shipment may use and what its time is worth.
 struct CostModel {
   double value_of_time_usd_per_teu_h = 0.0;
   std::set<network::Mode> modes;  ///< allowed modes; pipelines are never used by freight
   std::vector<std::size_t> avoid_nodes;  ///< nodes this shipment may not pass (besides closed ones)
+  std::shared_ptr<const CongestedTimes> times;  ///< null: free-flow times
 };
 
 /// One traversal of a link in a path.
@@ -81,6 +90,11 @@ private:
   std::vector<double> cost_;
   std::vector<std::optional<Step>> via_step_;  ///< the step that reaches each node on its best path
 };
+
+/// Dwell at node `n` under the model's times.
+double node_dwell_h(const network::Network& net, const CostModel& model, std::size_t n);
+/// Running time (with waits) of a link in one direction under the model's times.
+double link_time_h(const network::Network& net, const CostModel& model, const Step& step);
 
 /// Time and money of passing node `n` (dwell and handling), as generalized cost.
 double node_cost_usd_per_teu(const network::Network& net, const CostModel& model, std::size_t n);

@@ -65,6 +65,24 @@ TEST_CASE("the bundled baseline runs and gives transit days by route family with
       CHECK(middle < sea);
     }
   }
+  // Wardrop at the route-family level: at the equilibrium's times no family's best route costs less
+  // than the route the demand uses, and the family of that route costs the same.
+  std::size_t same_family = 0;
+  for (const auto& [od, row] : rows) {
+    if (row[col("cost_usd_per_teu")].empty()) continue;
+    const double cost = std::stod(row[col("cost_usd_per_teu")]);
+    for (const char* family : {"northern", "middle", "sea"}) {
+      const auto& option = row[col(std::string(family) + "_cost_usd_per_teu")];
+      if (option.empty()) continue;
+      INFO(od.first << " -> " << od.second << " " << family);
+      CHECK(std::stod(option) >= cost - 0.02);  // 2-decimal CSV
+      if (row[col("route_family")] == family) {
+        CHECK(std::stod(option) == Approx(cost).margin(0.02));
+        ++same_family;
+      }
+    }
+  }
+  CHECK(same_family >= 16);
 }
 
 TEST_CASE("the bundled network validates and describes itself", "[e2e][baseline]") {

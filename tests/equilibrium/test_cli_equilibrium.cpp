@@ -72,6 +72,19 @@ std::map<std::string, double> link_flows(const fs::path& out_dir) {
   return flows;
 }
 
+/// The first data row of a results folder's od.csv, by column name.
+std::map<std::string, std::string> first_od_row(const fs::path& out_dir) {
+  std::ifstream od(out_dir / "od.csv");
+  std::string header, row;
+  std::getline(od, header);
+  std::getline(od, row);
+  const auto names = corridor::geo::csv_split(header);
+  const auto values = corridor::geo::csv_split(row);
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) out[names[i]] = values[i];
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("corridor run: user equilibrium splits two routes where their congested times are equal", "[e2e][equilibrium]") {
@@ -91,13 +104,8 @@ TEST_CASE("corridor run: user equilibrium splits two routes where their congeste
   CHECK(flows.at("XB") == Approx(200.0 - x1).epsilon(1e-5));
 
   // od.csv: two routes with their shares, and the flow-weighted transit time (equal times at equilibrium).
-  std::ifstream od(dir / "out/od.csv");
-  std::string header, row;
-  std::getline(od, header);
-  std::getline(od, row);
-  const auto names = corridor::geo::csv_split(header);
-  const auto values = corridor::geo::csv_split(row);
-  auto col = [&](const std::string& name) { return values.at(std::find(names.begin(), names.end(), name) - names.begin()); };
+  const auto od = first_od_row(dir / "out");
+  auto col = [&](const std::string& name) { return od.at(name); };
   CHECK(col("routes_used") == "2");
   CHECK(std::stod(col("main_route_share")) == Approx(x1 / 200.0).epsilon(1e-3));
   // Both routes end with a 10 km link at 1000 km/h (0.01 h); od.csv gives hours to 2 decimals.
@@ -125,6 +133,32 @@ TEST_CASE("corridor run: user equilibrium splits two routes where their congeste
   for (const auto& f : links["features"]) {
     const std::string id = f["properties"]["id"];
     CHECK(f["properties"]["bottleneck"] == (id == "XA" || id == "XB"));
+  }
+}
+
+TEST_CASE("corridor run: under equilibrium the route families' times are the congested ones", "[e2e][equilibrium]") {
+  TempDir dir("ue-families");
+  write_two_routes(dir);
+  for (const double teu_per_day : {110.0, 200.0}) {
+    INFO("demand " << teu_per_day << " TEU/day");
+    dir.write("ue.yaml", two_routes_scenario("user_equilibrium", teu_per_day) +
+                             "route_families:\n  via_a: {via: [A], avoid: [B]}\n  via_b: {via: [B], avoid: [A]}\n");
+    const auto out = dir / ("out-" + std::to_string(static_cast<int>(teu_per_day)));
+    const auto r = run_corridor({"run", (dir / "ue.yaml").string(), "--out", out.string(), "-q"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto od = first_od_row(out);
+    auto col = [&](const std::string& name) { return std::stod(od.at(name)); };
+    // Flows on route 1 (via A) and route 2 (via B) at equilibrium, from the delay functions alone.
+    const double x1 = route1_h(teu_per_day) <= route2_h(0.0) ? teu_per_day : split(route1_h, route2_h, teu_per_day);
+    // Each family's best route at the equilibrium's times (+0.01 h for the last 10 km link), in days.
+    CHECK(col("via_a_transit_days") == Approx((route1_h(x1) + 0.01) / 24.0).margin(0.005));
+    CHECK(col("via_b_transit_days") == Approx((route2_h(teu_per_day - x1) + 0.01) / 24.0).margin(0.005));
+    if (teu_per_day == 110.0) {
+      // Route 2 unused: its free-flow time. Route 1 alone carries the demand: 14.3 h, not its 12.0 h at free flow.
+      CHECK(x1 == 110.0);
+      CHECK(route1_h(110.0) - 12.0 > 2.0);
+    }
   }
 }
 

@@ -47,7 +47,7 @@ const std::set<network::Mode> kAllFreight{network::Mode::rail, network::Mode::ro
 TEST_CASE("a path's time adds running time, waits and every node's dwell; its cost adds value of time, tariffs and fees",
           "[freight]") {
   const auto net = corridor_net();
-  const freight::CostModel model{2.0, kAllFreight, {}};
+  const freight::CostModel model{2.0, kAllFreight, {}, nullptr};
   const freight::ShortestPathTree tree(net, model, *net.find_node("O"));
   // Rail: 10 + 20 + 24 + 20 + 5 = 79 h, money 500 + 100 + 500 = 1100, cost 1100 + 158 = 1258.
   // Ferry: 10 + (30 + 30) + 12 + 10 + 5 = 97 h, money 300 + 200 = 500, cost 500 + 194 = 694.
@@ -61,7 +61,7 @@ TEST_CASE("a path's time adds running time, waits and every node's dwell; its co
   CHECK(net.nodes()[p->nodes[1]].id == "P");
 
   // Time worth $50/h makes the faster rail route the cheaper one: 1100 + 79*50 = 5050 < 500 + 97*50 = 5350.
-  const freight::ShortestPathTree urgent(net, {50.0, kAllFreight, {}}, *net.find_node("O"));
+  const freight::ShortestPathTree urgent(net, {50.0, kAllFreight, {}, nullptr}, *net.find_node("O"));
   const auto q = urgent.path_to(*net.find_node("D"));
   REQUIRE(q);
   CHECK(q->time_h == Approx(79.0));
@@ -70,27 +70,27 @@ TEST_CASE("a path's time adds running time, waits and every node's dwell; its co
 
 TEST_CASE("ferry sailings per week set the wait: two a week is 42 h on average", "[freight]") {
   const auto net = corridor_net(2.0);
-  const auto p = freight::ShortestPathTree(net, {0.0, kAllFreight, {}}, *net.find_node("O")).path_to(*net.find_node("D"));
+  const auto p = freight::ShortestPathTree(net, {0.0, kAllFreight, {}, nullptr}, *net.find_node("O")).path_to(*net.find_node("D"));
   REQUIRE(p);
   CHECK(p->time_h == Approx(10 + 30 + 42 + 12 + 10 + 5));
 }
 
 TEST_CASE("modes a commodity may not use, closed links and directed links are respected", "[freight]") {
   const auto net = corridor_net();
-  const auto rail_only = freight::ShortestPathTree(net, {2.0, {network::Mode::rail}, {}}, *net.find_node("O"));
+  const auto rail_only = freight::ShortestPathTree(net, {2.0, {network::Mode::rail}, {}, nullptr}, *net.find_node("O"));
   REQUIRE(rail_only.path_to(*net.find_node("D")));
   CHECK(rail_only.path_to(*net.find_node("D"))->time_h == Approx(79.0));
   // PD is directed P -> D: from D, P is reachable only through B and O.
-  const auto back = freight::ShortestPathTree(net, {2.0, kAllFreight, {}}, *net.find_node("D")).path_to(*net.find_node("P"));
+  const auto back = freight::ShortestPathTree(net, {2.0, kAllFreight, {}, nullptr}, *net.find_node("D")).path_to(*net.find_node("P"));
   REQUIRE(back);
   CHECK(back->nodes.size() == 4);
   // DX is closed: X cannot be reached.
-  CHECK_FALSE(freight::ShortestPathTree(net, {2.0, kAllFreight, {}}, *net.find_node("O")).path_to(*net.find_node("X")));
+  CHECK_FALSE(freight::ShortestPathTree(net, {2.0, kAllFreight, {}, nullptr}, *net.find_node("O")).path_to(*net.find_node("X")));
 }
 
 TEST_CASE("a route family gives the best path through one of its via nodes", "[freight]") {
   const auto net = corridor_net();
-  const freight::CostModel model{2.0, kAllFreight, {}};
+  const freight::CostModel model{2.0, kAllFreight, {}, nullptr};
   const auto via_b = freight::best_path_via(net, model, *net.find_node("O"), *net.find_node("D"), {*net.find_node("B")});
   REQUIRE(via_b);
   CHECK(via_b->time_h == Approx(79.0));
