@@ -125,6 +125,28 @@ TEST_CASE("od.csv gives names, route, transit days and each route family's days"
   CHECK(sea_days < 35.0);
 }
 
+TEST_CASE("the terminal shows at most 60 OD rows and points to od.csv for the rest", "[e2e]") {
+  MiniNetwork net;
+  std::string demand = "origin,destination,commodity,teu_per_year\n";
+  for (int i = 0; i < 75; ++i) demand += std::string(i % 2 ? "X,D" : "D,X") + ",containers," + std::to_string(100 + i) + "\n";
+  net.dir.write("demand.csv", demand);
+  const auto yaml = net.dir.write("s.yaml", "name: many\nnetwork: {nodes: geojson/nodes.geojson, links: geojson/links.geojson}\n"
+                                            "commodities:\n  containers: {value_of_time_usd_per_teu_h: 10}\ndemand_csv: demand.csv\n");
+  const auto r = run_corridor({"run", yaml.string(), "--out", (net.dir / "r").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  std::size_t table_rows = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("Xi'an test", 0) == 0 || line.rfind("Duisburg test", 0) == 0) ++table_rows;
+  CHECK(table_rows == 60);
+  CHECK_THAT(r.out, Contains("... and 15 more OD rows (every row is in od.csv)"));
+  std::istringstream csv(read_file(net.dir / "r/od.csv"));
+  std::size_t csv_rows = 0;
+  for (std::string line; std::getline(csv, line);) ++csv_rows;
+  CHECK(csv_rows == 76);
+}
+
 TEST_CASE("the same inputs give byte-identical results", "[e2e]") {
   MiniNetwork net;
   const auto yaml = net.dir.write("s.yaml", scenario_yaml("network:\n  nodes: geojson/nodes.geojson\n  links: geojson/links.geojson\n"));

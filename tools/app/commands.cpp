@@ -38,6 +38,9 @@ std::string pad(const std::string& s, std::size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+/// The terminal shows this many OD rows at most; od.csv has them all.
+constexpr std::size_t kMaxOdRowsShown = 60;
+
 void print_od_table(std::ostream& out, const network::Network& net, const scenario::Scenario& s,
                     const freight::FreightResults& r) {
   std::size_t wo = 6, wd = 11, wf = 8;
@@ -50,7 +53,12 @@ void print_od_table(std::ostream& out, const network::Network& net, const scenar
       << std::setw(10) << "USD/TEU";
   for (const auto& fam : s.route_families) out << "  " << std::setw(9) << (fam.name + " d");
   out << '\n';
+  std::size_t shown = 0;
   for (const auto& od : r.od) {
+    if (shown++ == kMaxOdRowsShown) {
+      out << "... and " << (r.od.size() - kMaxOdRowsShown) << " more OD rows (every row is in od.csv)\n";
+      break;
+    }
     out << pad(net.nodes()[od.origin].name, wo + 2) << pad(net.nodes()[od.destination].name, wd + 2);
     if (od.route) {
       out << pad(od.route_family.empty() ? "other" : od.route_family, wf + 2) << std::setw(7)
