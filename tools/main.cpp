@@ -63,6 +63,20 @@ int main(int argc, char** argv) {
   batch->add_flag("--fresh", batch_opts.fresh, "Discard the rows of an earlier run in the folder");
   batch->add_flag("--quiet,-q", batch_opts.quiet, "No progress and no summary");
 
+  // An unknown command word gets its own message (CLI11 would say only "A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      found = found || sub->get_name() == argv[1];
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!found) {
+      std::cerr << "error: unknown command '" << argv[1] << "' (expected " << known << "; see corridor --help)\n";
+      return 1;
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
