@@ -65,9 +65,19 @@ struct Field {
   FieldKind kind = FieldKind::unset;
 };
 
-std::vector<Field> schema_of(const std::vector<Feature>& features) {
+/// Calls `fn` with every feature of a layer to write, in order: from its vector, or made one at a time.
+template <typename Fn>
+void for_each_feature(const LayerToWrite& spec, Fn&& fn) {
+  if (spec.features != nullptr) {
+    for (const auto& f : *spec.features) fn(f);
+    return;
+  }
+  for (std::size_t i = 0; i < spec.source.count; ++i) fn(spec.source.make(i));
+}
+
+std::vector<Field> schema_of(const LayerToWrite& spec) {
   std::vector<Field> fields;
-  for (const auto& f : features) {
+  for_each_feature(spec, [&](const Feature& f) {
     for (const auto& a : f.attributes) {
       auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == a.name; });
       if (it == fields.end()) {
@@ -76,7 +86,7 @@ std::vector<Field> schema_of(const std::vector<Feature>& features) {
         it->kind = merge(it->kind, kind_of(a.value));
       }
     }
-  }
+  });
   return fields;
 }
 
@@ -117,8 +127,7 @@ void write_one_layer(GDALDataset& ds, const std::filesystem::path& path, const L
   CSLDestroy(options);
   if (layer == nullptr) throw InputError(path.string(), "", "cannot create layer: " + detail::last_gdal_error("unknown reason"));
 
-  const auto& features = *spec.features;
-  const auto fields = schema_of(features);
+  const auto fields = schema_of(spec);
   for (const auto& field : fields) {
     OGRFieldType type = OFTString;
     OGRFieldSubType sub = OFSTNone;
@@ -136,7 +145,7 @@ void write_one_layer(GDALDataset& ds, const std::filesystem::path& path, const L
 
   // One transaction per layer: GeoPackage writes are otherwise committed feature by feature.
   const bool transaction = layer->StartTransaction() == OGRERR_NONE;
-  for (const auto& f : features) {
+  for_each_feature(spec, [&](const Feature& f) {
     OGRFeature out(layer->GetLayerDefn());
     for (const auto& a : f.attributes) {
       const int index = out.GetFieldIndex(a.name.c_str());
@@ -153,7 +162,7 @@ void write_one_layer(GDALDataset& ds, const std::filesystem::path& path, const L
     }
     if (layer->CreateFeature(&out) != OGRERR_NONE)
       throw InputError(path.string(), "", "cannot write feature: " + detail::last_gdal_error("unknown reason"));
-  }
+  });
   if (transaction && layer->CommitTransaction() != OGRERR_NONE)
     throw InputError(path.string(), "", "cannot write layer: " + detail::last_gdal_error("unknown reason"));
 }
@@ -180,7 +189,12 @@ void write_layers(const std::filesystem::path& path, const std::vector<LayerToWr
 
 void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
                  const std::vector<Feature>& features, VectorFormat format) {
-  write_layers(path, {{layer_name, geometry, &features}}, format);
+  write_layers(path, {{layer_name, geometry, &features, {}}}, format);
+}
+
+void write_layer(const std::filesystem::path& path, const std::string& layer_name, GeometryKind geometry,
+                 const FeatureSource& source, VectorFormat format) {
+  write_layers(path, {{layer_name, geometry, nullptr, source}}, format);
 }
 
 void write_text(const std::filesystem::path& path, std::string_view content) {

@@ -130,6 +130,29 @@ TEST_CASE("written GeoJSON is RFC 7946: lon/lat, no crs member, attributes typed
   CHECK(files == 1);
 }
 
+TEST_CASE("features made one at a time are written as the same vector would be, types from every feature", "[geo]") {
+  test::TempDir dir("geo-source");
+  // The type of "value" is known only from the last feature (an integer, then a real: a real column).
+  auto make = [](std::size_t i) {
+    geo::Feature f;
+    f.set("id", "F" + std::to_string(i));
+    if (i == 2) f.set("value", 2.5);
+    else f.set("value", static_cast<std::int64_t>(i));
+    f.geometry = geo::GeometryKind::point;
+    f.points = {{10.0 + static_cast<double>(i), 50.0}};
+    return f;
+  };
+  std::vector<geo::Feature> all;
+  for (std::size_t i = 0; i < 3; ++i) all.push_back(make(i));
+  geo::write_layer(dir / "vector.geojson", "nodes", geo::GeometryKind::point, all);
+  geo::write_layer(dir / "source.geojson", "nodes", geo::GeometryKind::point, geo::FeatureSource{3, make});
+  CHECK(test::read_file(dir / "vector.geojson") == test::read_file(dir / "source.geojson"));
+  const auto back = geo::read_layer((dir / "source.geojson").string());
+  REQUIRE(back.features.size() == 3);
+  CHECK(std::get<double>(*back.features[0].find("value")) == 0.0);
+  CHECK(std::get<double>(*back.features[2].find("value")) == 2.5);
+}
+
 TEST_CASE("CSV fields are quoted only when they must be", "[geo]") {
   CHECK(geo::csv_field("Xi'an") == "Xi'an");
   CHECK(geo::csv_field("Kars, TR") == "\"Kars, TR\"");

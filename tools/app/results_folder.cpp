@@ -233,46 +233,38 @@ std::string routes_csv(const network::Network& net, const freight::FreightResult
   return out;
 }
 
-std::vector<geo::Feature> link_features(const network::Network& net, const freight::FreightResults& r,
-                                        const ResultsExtras& extras) {
-  std::vector<geo::Feature> out;
-  out.reserve(net.links().size());
-  for (std::size_t i = 0; i < net.links().size(); ++i) {
-    const auto& l = net.links()[i];
-    geo::Feature f = l.source_feature;
-    f.set("from", net.nodes()[l.from].id);
-    f.set("to", net.nodes()[l.to].id);
-    f.set("length_km", rounded(l.length_km, 3));
-    f.set("closed", l.closed);
-    f.set("flow_teu_per_day", rounded(r.links[i].flow_teu_per_day(), 3));
-    f.set("flow_forward_teu_per_day", rounded(r.links[i].flow_forward_teu_per_day, 3));
-    f.set("flow_backward_teu_per_day", rounded(r.links[i].flow_backward_teu_per_day, 3));
-    f.set("utilization", optional_value(freight::link_utilization(net, r, i), 4));
-    f.set("travel_time_h", optional_value(net.free_flow_time_h(i), 3));
-    for (const auto& add : extras.link_properties) add(i, f);
-    f.geometry = geo::GeometryKind::line_string;
-    f.points = l.geometry;
-    out.push_back(std::move(f));
-  }
-  return out;
+/// Link i of links.geojson: its input attributes, flows, utilization and what the extras add.
+geo::Feature link_feature(const network::Network& net, const freight::FreightResults& r, const ResultsExtras& extras,
+                          std::size_t i) {
+  const auto& l = net.links()[i];
+  geo::Feature f = l.source_feature;
+  f.set("from", net.nodes()[l.from].id);
+  f.set("to", net.nodes()[l.to].id);
+  f.set("length_km", rounded(l.length_km, 3));
+  f.set("closed", l.closed);
+  f.set("flow_teu_per_day", rounded(r.links[i].flow_teu_per_day(), 3));
+  f.set("flow_forward_teu_per_day", rounded(r.links[i].flow_forward_teu_per_day, 3));
+  f.set("flow_backward_teu_per_day", rounded(r.links[i].flow_backward_teu_per_day, 3));
+  f.set("utilization", optional_value(freight::link_utilization(net, r, i), 4));
+  f.set("travel_time_h", optional_value(net.free_flow_time_h(i), 3));
+  for (const auto& add : extras.link_properties) add(i, f);
+  f.geometry = geo::GeometryKind::line_string;
+  f.points = l.geometry;
+  return f;
 }
 
-std::vector<geo::Feature> node_features(const network::Network& net, const freight::FreightResults& r,
-                                        const ResultsExtras& extras) {
-  std::vector<geo::Feature> out;
-  out.reserve(net.nodes().size());
-  for (std::size_t i = 0; i < net.nodes().size(); ++i) {
-    const auto& n = net.nodes()[i];
-    geo::Feature f = n.source_feature;
-    f.set("throughput_teu_per_day", rounded(r.nodes[i].throughput_teu_per_day, 3));
-    f.set("utilization", optional_value(freight::node_utilization(net, r, i), 4));
-    f.set("delay_h", rounded(n.dwell_h, 3));
-    for (const auto& add : extras.node_properties) add(i, f);
-    f.geometry = geo::GeometryKind::point;
-    f.points = {n.position};
-    out.push_back(std::move(f));
-  }
-  return out;
+/// Node i of nodes.geojson: its input attributes, throughput, utilization and what the extras add.
+geo::Feature node_feature(const network::Network& net, const freight::FreightResults& r, const ResultsExtras& extras,
+                          std::size_t i) {
+  const auto& n = net.nodes()[i];
+  geo::Feature f = n.source_feature;
+  f.set("throughput_teu_per_day", rounded(r.nodes[i].throughput_teu_per_day, 3));
+  f.set("utilization", optional_value(freight::node_utilization(net, r, i), 4));
+  f.set("delay_h", rounded(n.dwell_h, 3));
+  for (const auto& add : extras.node_properties) add(i, f);
+  f.geometry = geo::GeometryKind::point;
+  f.points = {n.position};
+  return f;
 }
 
 std::vector<geo::Feature> od_features(const network::Network& net, const scenario::Scenario& scenario,
@@ -300,13 +292,17 @@ void write_results(const fs::path& dir, const network::Network& net, const scena
                    const freight::FreightResults& results, double run_time_s, const ResultsExtras& extras,
                    geo::VectorFormat format) {
   StagedFolder folder(dir);
-  const auto links = link_features(net, results, extras);
-  const auto nodes = node_features(net, results, extras);
+  // Links and nodes are made one at a time as GDAL writes them: a continental network's result layers
+  // never sit in memory whole.
+  const geo::FeatureSource links{net.links().size(),
+                                 [&](std::size_t i) { return link_feature(net, results, extras, i); }};
+  const geo::FeatureSource nodes{net.nodes().size(),
+                                 [&](std::size_t i) { return node_feature(net, results, extras, i); }};
   if (format == geo::VectorFormat::gpkg) {
     const auto od = od_features(net, scenario, results, extras);
-    geo::write_layers(folder.file("results.gpkg"), {{"nodes", geo::GeometryKind::point, &nodes},
-                                                   {"links", geo::GeometryKind::line_string, &links},
-                                                   {"od", geo::GeometryKind::line_string, &od}});
+    geo::write_layers(folder.file("results.gpkg"), {{"nodes", geo::GeometryKind::point, nullptr, nodes},
+                                                   {"links", geo::GeometryKind::line_string, nullptr, links},
+                                                   {"od", geo::GeometryKind::line_string, &od, {}}});
   } else {
     geo::write_layer(folder.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
     geo::write_layer(folder.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);

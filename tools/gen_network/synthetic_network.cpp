@@ -151,7 +151,7 @@ SyntheticNetworkFiles write_synthetic_network(const SyntheticNetworkSpec& spec, 
   out.scenario = dir / "scenario.yaml";
   out.node_count = nodes.size();
   out.link_count = links.size();
-  geo::write_layers(out.dataset, {{"nodes", geo::GeometryKind::point, &nodes}, {"links", geo::GeometryKind::line_string, &links}},
+  geo::write_layers(out.dataset, {{"nodes", geo::GeometryKind::point, &nodes, {}}, {"links", geo::GeometryKind::line_string, &links, {}}},
                     geo::VectorFormat::gpkg);
   nodes.clear();
   links.clear();
