@@ -1,7 +1,11 @@
 #include "sim/freight/assignment.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 
 namespace corridor::freight {
 
@@ -50,7 +54,7 @@ std::vector<RouteOption> route_family_options(const network::Network& net, const
   return options;
 }
 
-FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario) {
+FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario, unsigned threads) {
   FreightResults r;
   r.links.assign(net.links().size(), {});
   r.nodes.assign(net.nodes().size(), {});
@@ -64,33 +68,59 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
     family_via.push_back(std::move(via));
   }
 
-  // One shortest-path tree per (origin, commodity), built on first use and dropped after its last use:
-  // a tree holds a few dozen bytes per node, so a thousand origins on a million-link network would
-  // otherwise hold tens of GB.
-  std::map<std::pair<std::size_t, std::string>, ShortestPathTree> trees;
-  std::map<std::string, CostedGraph> graphs;  // the arc costs of each commodity, computed once
-  std::map<std::pair<std::size_t, std::string>, std::size_t> last_use;
-  for (std::size_t i = 0; i < scenario.demand.size(); ++i)
-    last_use[{*net.find_node(scenario.demand[i].origin.value), scenario.demand[i].commodity}] = i;
+  // The arc costs of each commodity, computed once.
+  std::map<std::string, CostedGraph> graphs;
+  for (const auto& row : scenario.demand) {
+    if (graphs.contains(row.commodity)) continue;
+    const scenario::Commodity& commodity = *scenario.find_commodity(row.commodity);
+    graphs.try_emplace(row.commodity, net, CostModel{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}, nullptr});
+  }
+  // One shortest-path tree per (origin, commodity), dropped as soon as its rows have their routes: a
+  // tree holds a few dozen bytes per node, so a thousand origins on a million-link network would
+  // otherwise hold tens of GB. The trees are independent: `threads` workers build them, each route
+  // lands in its row's slot, and flows are summed afterwards in row order (the same bytes for any
+  // number of threads).
+  std::map<std::pair<std::size_t, std::string>, std::vector<std::size_t>> rows_of_key;
+  std::vector<const std::vector<std::size_t>*> keys;  // in order of first appearance
+  for (std::size_t i = 0; i < scenario.demand.size(); ++i) {
+    const auto& row = scenario.demand[i];
+    auto [it, added] = rows_of_key.try_emplace({*net.find_node(row.origin.value), row.commodity});
+    it->second.push_back(i);
+    if (added) keys.push_back(&it->second);
+  }
+  std::vector<std::optional<Path>> routes(scenario.demand.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  auto worker = [&] {
+    try {
+      for (std::size_t k; (k = next.fetch_add(1)) < keys.size();) {
+        const auto& rows = *keys[k];
+        const auto& first = scenario.demand[rows.front()];
+        const ShortestPathTree tree(graphs.at(first.commodity), *net.find_node(first.origin.value));
+        for (std::size_t i : rows) routes[i] = tree.path_to(*net.find_node(scenario.demand[i].destination.value));
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> g(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = keys.size();
+    }
+  };
+  const unsigned workers = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(keys.size())));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < workers; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+
   for (std::size_t row_index = 0; row_index < scenario.demand.size(); ++row_index) {
     const auto& row = scenario.demand[row_index];
-    const scenario::Commodity& commodity = *scenario.find_commodity(row.commodity);
-    const CostModel model{commodity.value_of_time_usd_per_teu_h, commodity.modes, {}, nullptr};
     OdResult od;
     od.origin = *net.find_node(row.origin.value);
     od.destination = *net.find_node(row.destination.value);
     od.commodity = row.commodity;
     od.demand_teu_per_year = row.teu_per_year;
-
-    auto key = std::make_pair(od.origin, row.commodity);
-    auto it = trees.find(key);
-    if (it == trees.end()) {
-      auto graph = graphs.find(row.commodity);
-      if (graph == graphs.end()) graph = graphs.try_emplace(row.commodity, net, model).first;
-      it = trees.emplace(key, ShortestPathTree(graph->second, od.origin)).first;
-    }
-    od.route = it->second.path_to(od.destination);
-    if (last_use.at(key) == row_index) trees.erase(it);
+    od.route = std::move(routes[row_index]);
 
     od.options = route_family_options(net, scenario, row.commodity, od.origin, od.destination);
 

@@ -71,6 +71,8 @@ std::vector<RouteOption> route_family_options(const network::Network& net, const
 
 /// Loads every OD demand of the scenario on its cheapest path (all or nothing). Demand that cannot
 /// reach its destination is kept as unserved. The scenario must have been checked against the network.
-FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario);
+/// `threads` workers build the origins' shortest-path trees; the results do not depend on it.
+FreightResults assign_all_or_nothing(const network::Network& net, const scenario::Scenario& scenario,
+                                     unsigned threads = 1);
 
 }  // namespace corridor::freight

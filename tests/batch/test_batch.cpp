@@ -11,6 +11,9 @@
 #include "sim/batch/expression.hpp"
 #include "sim/batch/runner.hpp"
 #include "sim/batch/study.hpp"
+#include "sim/freight/assignment.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "tools/app/network_io.hpp"
 #include "tests/support/mini_network.hpp"
 #include "tests/support/run_cli.hpp"
 
@@ -335,4 +338,26 @@ keep: [kept]
   CHECK_THAT(rows[1].back(), Contains("kept results: ") && Contains("events.yaml: line 2") && Contains("horizon_dayz"));
   CHECK(rows[2][3] == "ok");  // the events section matters only for full results
   CHECK_FALSE(fs::exists(f.dir / "out/kept/s00000"));
+}
+
+TEST_CASE("all-or-nothing gives the same results on any number of threads", "[freight]") {
+  // The bundled baseline with the synthetic-scale code path: one tree per origin, built by workers.
+  scenario::Scenario s = scenario::load(fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml");
+  const network::Network net = app::prepare(s);
+  const auto one = freight::assign_all_or_nothing(net, s, 1);
+  REQUIRE(one.od.size() > 20);
+  for (unsigned threads : {2u, 3u, 64u}) {
+    INFO(threads << " threads");
+    const auto many = freight::assign_all_or_nothing(net, s, threads);
+    REQUIRE(many.od.size() == one.od.size());
+    for (std::size_t i = 0; i < one.od.size(); ++i) {
+      REQUIRE(many.od[i].route.has_value() == one.od[i].route.has_value());
+      if (one.od[i].route) CHECK(many.od[i].route->nodes == one.od[i].route->nodes);
+      CHECK(many.od[i].transit_time_h == one.od[i].transit_time_h);
+    }
+    for (std::size_t l = 0; l < net.links().size(); ++l) {
+      CHECK(many.links[l].flow_forward_teu_per_day == one.links[l].flow_forward_teu_per_day);
+      CHECK(many.links[l].flow_backward_teu_per_day == one.links[l].flow_backward_teu_per_day);
+    }
+  }
 }

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include "geo/error.hpp"
 #include "sim/events/settings.hpp"
@@ -115,7 +116,7 @@ int run(const RunOptions& options, std::ostream& out) {
   freight::FreightResults r;
   FreightConvergence convergence;
   if (s.freight.method == scenario::FreightMethod::all_or_nothing) {
-    r = freight::assign_all_or_nothing(net, s);
+    r = freight::assign_all_or_nothing(net, s, std::max(1u, std::thread::hardware_concurrency()));
   } else {
     auto eq = freight::assign_equilibrium(net, s);
     r = std::move(eq.results);

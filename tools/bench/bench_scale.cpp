@@ -6,7 +6,7 @@
 // memory per link at each size, to show that it grows linearly. Each size runs in its own process,
 // so that peak memory (getrusage) is that size's alone. Prints figures; asserts nothing about time.
 //
-//   bench_scale [--sizes 10000,100000,1000000] [--zones Z] [--no-solve] [--data DIR]
+//   bench_scale [--sizes 10000,100000,1000000] [--zones Z] [--threads T] [--no-solve] [--data DIR]
 //
 // Generated networks are kept in DIR (default: <build>/bench-data) and reused.
 #include <sys/resource.h>
@@ -69,7 +69,7 @@ struct Figures {
 };
 
 /// Loads, builds and (unless told not to) solves one generated network; runs in a child process.
-Figures measure(const fs::path& dir, bool solve) {
+Figures measure(const fs::path& dir, bool solve, unsigned threads) {
   Figures f;
   const std::string dataset = (dir / "network.gpkg").string();
   (void)geo::layer_names(dataset);  // GDAL registered and the file opened once: not counted
@@ -96,7 +96,7 @@ Figures measure(const fs::path& dir, bool solve) {
     cpu = cpu_seconds();
     scenario::Scenario s = scenario::load(dir / "scenario.yaml");
     scenario::check_against(s, net);
-    const auto r = freight::assign_all_or_nothing(net, s);
+    const auto r = freight::assign_all_or_nothing(net, s, threads);
     f.solve_s = seconds_since(t);
     f.solve_cpu_s = cpu_seconds() - cpu;
     f.od_rows = r.od.size();
@@ -159,15 +159,17 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes{10'000, 100'000, 1'000'000};
   std::size_t zones = 1000;
   bool solve = true;
+  unsigned threads = 1;
   fs::path data = fs::path(CORRIDOR_BINARY_DIR) / "bench-data";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--sizes" && i + 1 < argc) sizes = parse_sizes(argv[++i]);
     else if (a == "--zones" && i + 1 < argc) zones = std::stoul(argv[++i]);
     else if (a == "--no-solve") solve = false;
+    else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::stoul(argv[++i]));
     else if (a == "--data" && i + 1 < argc) data = argv[++i];
     else {
-      std::fprintf(stderr, "usage: bench_scale [--sizes 10000,100000,1000000] [--zones Z] [--no-solve] [--data DIR]\n");
+      std::fprintf(stderr, "usage: bench_scale [--sizes 10000,100000,1000000] [--zones Z] [--threads T] [--no-solve] [--data DIR]\n");
       return 1;
     }
   }
@@ -196,7 +198,7 @@ int main(int argc, char** argv) {
       }
       std::fprintf(stderr, "  (generated %s in %.1f s)\n", dir.string().c_str(), seconds_since(t));
     }
-    const Figures f = in_child([&] { return measure(dir, solve); });
+    const Figures f = in_child([&] { return measure(dir, solve, threads); });
     if (!f.ok) {
       std::fprintf(stderr, "bench_scale: measuring %zu links failed\n", n);
       return 1;
@@ -220,8 +222,8 @@ int main(int argc, char** argv) {
               all.empty() ? 0.0 : all.front().baseline_mb);
   if (solve && !all.empty())
     std::printf("AON_s: scenario read, ids checked and an all-or-nothing assignment of %zu OD rows from %zu origins "
-                "(last size).\n",
-                all.back().od_rows, all.back().origins);
+                "(last size), %u thread%s (--threads).\n",
+                all.back().od_rows, all.back().origins, threads, threads == 1 ? "" : "s");
   for (std::size_t i = 1; i < all.size(); ++i) {
     auto per = [](const Figures& f) { return (f.peak_build_mb - f.baseline_mb) / static_cast<double>(f.links); };
     const double ratio = per(all[i]) / per(all[i - 1]);
