@@ -59,10 +59,9 @@ std::string one_line(std::string text) {
 }
 
 /// Turns a solved row into a failed one (status and error columns; the KPI values stay for reference).
-void mark_failed(const Study& study, const Variant& v, Outcome& outcome, const std::string& status,
-                 const std::string& error) {
-  const std::size_t status_col = 3 + study.grid_values[v.grid_index].size();  // id, case, grid values, draw
-  outcome.row.at(status_col) = status;
+void mark_failed(const Study& study, Outcome& outcome, const std::string& status, const std::string& error) {
+  const auto header = kpi_header(study);
+  outcome.row.at(static_cast<std::size_t>(std::find(header.begin(), header.end(), "status") - header.begin())) = status;
   outcome.row.back() = error;
   outcome.ok = false;
 }
@@ -239,9 +238,9 @@ RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases
           try {
             options.keep(v, outcome);
           } catch (const InputError& e) {
-            mark_failed(study, v, outcome, "error", "kept results: " + one_line(e.problems().empty() ? e.what() : e.problems().front().str()));
+            mark_failed(study, outcome, "error", "kept results: " + one_line(e.problems().empty() ? e.what() : e.problems().front().str()));
           } catch (const SolverError& e) {
-            mark_failed(study, v, outcome, "unconverged", "kept results: " + one_line(e.what()));
+            mark_failed(study, outcome, "unconverged", "kept results: " + one_line(e.what()));
           }
         }
         // Committed atomically: a row file is complete or absent.

@@ -33,12 +33,24 @@ std::string route_family_of(const scenario::Scenario& scenario, const std::vecto
   return {};
 }
 
+std::vector<std::vector<std::size_t>> family_via_nodes(const network::Network& net, const scenario::Scenario& scenario) {
+  std::vector<std::vector<std::size_t>> family_via;
+  for (const auto& fam : scenario.route_families) {
+    std::vector<std::size_t> via;
+    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
+    family_via.push_back(std::move(via));
+  }
+  return family_via;
+}
+
 std::vector<RouteOption> route_family_options(const network::Network& net, const scenario::Scenario& scenario,
+                                              const std::vector<std::vector<std::size_t>>& family_via,
                                               const std::string& commodity, std::size_t origin, std::size_t destination,
                                               std::shared_ptr<const CongestedTimes> times) {
   const scenario::Commodity& c = *scenario.find_commodity(commodity);
   std::vector<RouteOption> options;
-  for (const auto& fam : scenario.route_families) {
+  for (std::size_t f = 0; f < scenario.route_families.size(); ++f) {
+    const auto& fam = scenario.route_families[f];
     CostModel model{c.value_of_time_usd_per_teu_h, c.modes, {}, times};
     if (!fam.modes.empty()) {
       std::set<network::Mode> both;
@@ -47,9 +59,7 @@ std::vector<RouteOption> route_family_options(const network::Network& net, const
       model.modes = std::move(both);
     }
     for (const auto& a : fam.avoid) model.avoid_nodes.push_back(*net.find_node(a.value));
-    std::vector<std::size_t> via;
-    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
-    options.push_back({fam.name, best_path_via(net, model, origin, destination, via)});
+    options.push_back({fam.name, best_path_via(net, model, origin, destination, family_via[f])});
   }
   return options;
 }
@@ -60,13 +70,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
   r.nodes.assign(net.nodes().size(), {});
   r.days_per_year = scenario.freight.days_per_year;
 
-  // Families resolved to node indices once.
-  std::vector<std::vector<std::size_t>> family_via;
-  for (const auto& fam : scenario.route_families) {
-    std::vector<std::size_t> via;
-    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
-    family_via.push_back(std::move(via));
-  }
+  const auto family_via = family_via_nodes(net, scenario);
 
   // The arc costs of each commodity, computed once.
   std::map<std::string, CostedGraph> graphs;
@@ -122,7 +126,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
     od.demand_teu_per_year = row.teu_per_year;
     od.route = std::move(routes[row_index]);
 
-    od.options = route_family_options(net, scenario, row.commodity, od.origin, od.destination);
+    od.options = route_family_options(net, scenario, family_via, row.commodity, od.origin, od.destination);
 
     if (od.route) {
       od.assigned_teu_per_year = od.demand_teu_per_year;

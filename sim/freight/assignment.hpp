@@ -58,6 +58,9 @@ std::optional<double> link_utilization(const network::Network& net, const Freigh
 /// Utilization of a node: throughput over handling capacity; nullopt without a capacity.
 std::optional<double> node_utilization(const network::Network& net, const FreightResults& r, std::size_t node);
 
+/// The via nodes of every route family of the scenario as node indices, in scenario order.
+std::vector<std::vector<std::size_t>> family_via_nodes(const network::Network& net, const scenario::Scenario& scenario);
+
 /// The first route family whose via nodes `path` passes ("" for none); `family_via` are the families'
 /// via nodes as indices, in scenario order.
 std::string route_family_of(const scenario::Scenario& scenario, const std::vector<std::vector<std::size_t>>& family_via,
@@ -65,7 +68,9 @@ std::string route_family_of(const scenario::Scenario& scenario, const std::vecto
 
 /// The best route of every route family of the scenario (in scenario order) from `origin` to
 /// `destination` for `commodity`, at the given link and node times (null: free flow).
+/// `family_via` is family_via_nodes(net, scenario).
 std::vector<RouteOption> route_family_options(const network::Network& net, const scenario::Scenario& scenario,
+                                              const std::vector<std::vector<std::size_t>>& family_via,
                                               const std::string& commodity, std::size_t origin, std::size_t destination,
                                               std::shared_ptr<const CongestedTimes> times = nullptr);
 

@@ -157,12 +157,28 @@ AssignmentMethod method_of(const std::string& name) {
 }  // namespace
 
 CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenario::Scenario& scenario) {
-  // Unserved demand comes from the free-flow model; so do route family options where no demand is served.
+  // Unserved demand comes from the free-flow model. Route family options are found below, once: at the
+  // equilibrium's times where demand is served, at free flow where it is not.
   CorridorEquilibrium out;
-  out.results = assign_all_or_nothing(net, scenario);
+  scenario::Scenario without_families = scenario;
+  without_families.route_families.clear();
+  out.results = assign_all_or_nothing(net, without_families);
   FreightResults& r = out.results;
   const CorridorProblem cp = corridor_problem(net, scenario);
-  if (cp.problem.demand.empty()) return out;
+  const auto family_via = family_via_nodes(net, scenario);
+  // Each OD's route family options: at `times` where `congested` says so, else at free flow.
+  auto add_family_options = [&](const std::shared_ptr<const CongestedTimes>& times, const std::vector<bool>& congested) {
+    if (scenario.route_families.empty()) return;
+    for (std::size_t i = 0; i < r.od.size(); ++i) {
+      OdResult& od = r.od[i];
+      od.options = route_family_options(net, scenario, family_via, od.commodity, od.origin, od.destination,
+                                        congested[i] ? times : nullptr);
+    }
+  };
+  if (cp.problem.demand.empty()) {
+    add_family_options(nullptr, std::vector<bool>(r.od.size(), false));
+    return out;
+  }
 
   EquilibriumOptions options;
   options.method = method_of(scenario.freight.algorithm);
@@ -205,17 +221,12 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
     times = std::move(t);
   }
 
-  std::vector<std::vector<std::size_t>> family_via;
-  for (const auto& fam : scenario.route_families) {
-    std::vector<std::size_t> via;
-    for (const auto& v : fam.via) via.push_back(*net.find_node(v.value));
-    family_via.push_back(std::move(via));
-  }
-
+  std::vector<bool> served(r.od.size(), false);
   for (std::size_t k = 0; k < cp.demand_row.size(); ++k) {
     OdResult& od = r.od[cp.demand_row[k]];
     const auto& e = sol.od[k];
     if (!e.reachable) continue;  // unserved in the free-flow model too
+    served[cp.demand_row[k]] = true;
     const double vot = scenario.find_commodity(od.commodity)->value_of_time_usd_per_teu_h;
     od.routes.clear();
     double share_sum = 0.0;
@@ -243,8 +254,8 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
       od.route = od.routes.front().path;
       od.route_family = route_family_of(scenario, family_via, *od.route);
     }
-    if (times) od.options = route_family_options(net, scenario, od.commodity, od.origin, od.destination, times);
   }
+  add_family_options(times, served);
   return out;
 }
 

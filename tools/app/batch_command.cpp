@@ -172,13 +172,9 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
   run.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   run.keep = [&](const batch::Variant& v, const batch::Outcome& o) {
     // The folder `corridor run` would write for this variant: bottlenecks, events and gas included.
-    const scenario::Scenario& vs = *o.scenario;
-    const auto event_settings = read_event_settings(vs);
-    std::optional<gas::GasSettings> gas_settings;
-    if (vs.gas) gas_settings = read_gas_settings(vs);
-    const RunResults full = complete_run(*o.network, vs, *o.results, {true, o.iterations, o.relative_gap},
-                                         event_settings, gas_settings);
-    write_results(dir / "kept" / v.id, *o.network, vs, *o.results, 0.0, full.extras);
+    const RunResults full = complete_run(*o.network, *o.scenario, *o.results, {true, o.iterations, o.relative_gap},
+                                         read_run_settings(*o.scenario));
+    write_results(dir / "kept" / v.id, *o.network, *o.scenario, *o.results, 0.0, full.extras);
   };
   const batch::RunSummary summary = batch::run_variants(study, cases, variants, run);
 

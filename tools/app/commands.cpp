@@ -8,12 +8,9 @@
 #include <thread>
 
 #include "geo/error.hpp"
-#include "sim/events/settings.hpp"
-#include "sim/events/simulator.hpp"
 #include "sim/freight/assignment.hpp"
 #include "sim/freight/corridor_equilibrium.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/scenario/yaml_reader.hpp"
 #include "tools/app/events_output.hpp"
 #include "tools/app/gas_run.hpp"
 #include "tools/app/network_io.hpp"
@@ -109,9 +106,7 @@ int run(const RunOptions& options, std::ostream& out) {
     throw InputError("--format", "", "unknown results format '" + options.format + "' (expected geojson or gpkg)");
 
   // Event and gas settings are checked before solving, so that a typo fails fast.
-  const std::optional<events::EventSettings> event_settings = read_event_settings(s);
-  std::optional<gas::GasSettings> gas_settings;
-  if (s.gas) gas_settings = read_gas_settings(s);
+  const RunSettings settings = read_run_settings(s);
 
   freight::FreightResults r;
   FreightConvergence convergence;
@@ -123,7 +118,7 @@ int run(const RunOptions& options, std::ostream& out) {
     convergence = {eq.solution.converged, eq.solution.iterations, eq.solution.relative_gap};
   }
   check_reachable(net, s, r);
-  const RunResults run = complete_run(net, s, r, convergence, event_settings, gas_settings);
+  const RunResults run = complete_run(net, s, r, convergence, settings);
   const auto& bottlenecks = run.bottlenecks;
   const auto& ev = run.events;
   const auto& gas_outcome = run.gas;
@@ -161,7 +156,7 @@ int run(const RunOptions& options, std::ostream& out) {
     }
     if (ev) {
       const auto e = event_kpis(net, *ev);
-      out << "Event simulation over " << fixed(event_settings->horizon_days, 0) << " days: "
+      out << "Event simulation over " << fixed(settings.events->horizon_days, 0) << " days: "
           << e["trains_delivered"].get<std::size_t>() << " trains delivered, mean transit "
           << fixed(e["transit_mean_days"].get<double>(), 1) << " days, worst p95 "
           << fixed(e["worst_od_transit_p95_days"].get<double>(), 1) << " days.\n";

@@ -152,10 +152,6 @@ gas::GasSettings read_gas_settings(const scenario::Scenario& s) {
   return gas::parse_gas_settings(yr, s.gas->node);
 }
 
-GasOutcome run_gas(const network::Network& net, const scenario::Scenario& s, ResultsExtras& extras) {
-  return run_gas(net, read_gas_settings(s), extras);
-}
-
 GasOutcome run_gas(const network::Network& net, const gas::GasSettings& settings, ResultsExtras& extras) {
   GasOutcome o;
   o.settings = settings;

@@ -30,8 +30,6 @@ gas::GasSettings read_gas_settings(const scenario::Scenario& scenario);
 /// InputError (ids the network does not have) or SolverError (the nominal case has no steady state:
 /// the message names the worst node); nothing is registered then.
 GasOutcome run_gas(const network::Network& net, const gas::GasSettings& settings, ResultsExtras& extras);
-/// The same, reading the settings from the scenario (which must have a gas section).
-GasOutcome run_gas(const network::Network& net, const scenario::Scenario& scenario, ResultsExtras& extras);
 
 /// A few lines for the terminal: convergence, supplies and deliveries, pressures, power, capacity, N-1.
 void print_gas_summary(std::ostream& out, const GasOutcome& outcome);

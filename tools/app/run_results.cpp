@@ -42,19 +42,22 @@ std::string shares_text(const network::Network& net, const freight::OdResult& od
 
 }  // namespace
 
-std::optional<events::EventSettings> read_event_settings(const scenario::Scenario& s) {
-  if (!s.events) return std::nullopt;
-  const scenario::YamlReader yr(s.events->file);
-  return events::parse_event_settings(yr, s.events->node, s.events->file.parent_path());
+RunSettings read_run_settings(const scenario::Scenario& s) {
+  RunSettings settings;
+  if (s.events) {
+    const scenario::YamlReader yr(s.events->file);
+    settings.events = events::parse_event_settings(yr, s.events->node, s.events->file.parent_path());
+  }
+  if (s.gas) settings.gas = read_gas_settings(s);
+  return settings;
 }
 
 RunResults complete_run(const network::Network& net, const scenario::Scenario& s, const freight::FreightResults& r,
-                        const FreightConvergence& convergence, const std::optional<events::EventSettings>& event_settings,
-                        const std::optional<gas::GasSettings>& gas_settings) {
+                        const FreightConvergence& convergence, const RunSettings& settings) {
   RunResults run;
   ResultsExtras& extras = run.extras;
   // The gas network first: it throws SolverError before any file is written.
-  if (gas_settings) run.gas = run_gas(net, *gas_settings, extras);
+  if (settings.gas) run.gas = run_gas(net, *settings.gas, extras);
   extras.summary["solver"] = {{"freight_method", r.method},
                               {"algorithm", r.method == "all_or_nothing" ? "dijkstra" : s.freight.algorithm},
                               {"days_per_year", s.freight.days_per_year},
@@ -99,9 +102,9 @@ RunResults complete_run(const network::Network& net, const scenario::Scenario& s
   }
 
   // The discrete-event simulation over the assigned routes.
-  if (event_settings) {
+  if (settings.events) {
     auto ev = std::make_shared<const events::EventResults>(
-        events::simulate(net, s, events::routes_from_assignment(net, r, *event_settings), *event_settings));
+        events::simulate(net, s, events::routes_from_assignment(net, r, *settings.events), *settings.events));
     extras.summary["events"] = event_kpis(net, *ev);
     extras.files.push_back([&net, ev](const fs::path& dir) { write_event_results(dir, net, *ev); });
     run.events = std::move(ev);

@@ -35,14 +35,20 @@ struct RunResults {
   std::optional<GasOutcome> gas;                       ///< with a gas section
 };
 
-/// Reads and checks the scenario's events section, if any (InputError naming file, line and key).
-std::optional<events::EventSettings> read_event_settings(const scenario::Scenario& s);
+/// The scenario's events and gas sections, each when present.
+struct RunSettings {
+  std::optional<events::EventSettings> events;
+  std::optional<gas::GasSettings> gas;
+};
+
+/// Reads and checks the scenario's events and gas sections (InputError naming file, line and key). Call
+/// before long solves so that a typo fails fast.
+RunSettings read_run_settings(const scenario::Scenario& s);
 
 /// Solves what the scenario asks for beyond the freight assignment `r` on `net` (edits applied):
 /// gas network, bottlenecks, event simulation; and registers every result for the results folder.
 /// `net` must outlive the returned extras. Throws InputError or SolverError (gas without a steady state).
 RunResults complete_run(const network::Network& net, const scenario::Scenario& s, const freight::FreightResults& r,
-                        const FreightConvergence& convergence, const std::optional<events::EventSettings>& event_settings,
-                        const std::optional<gas::GasSettings>& gas_settings);
+                        const FreightConvergence& convergence, const RunSettings& settings);
 
 }  // namespace corridor::app
