@@ -1,7 +1,5 @@
 #include "sim/batch/runner.hpp"
 
-#include "sim/freight/corridor_equilibrium.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,8 +11,8 @@
 #include "geo/error.hpp"
 #include "geo/csv.hpp"
 #include "geo/writer.hpp"
-#include "sim/gas/settings.hpp"
-#include "sim/gas/units.hpp"
+#include "sim/freight/kpis.hpp"
+#include "sim/run/run.hpp"
 
 namespace corridor::batch {
 
@@ -30,27 +28,6 @@ std::string number(double x, int decimals) {
 
 bool in(const std::vector<std::string>& list, const std::string& id) {
   return list.empty() || std::find(list.begin(), list.end(), id) != list.end();
-}
-
-/// Served TEU and demand-weighted mean / worst transit days over the OD pairs matching a group.
-struct GroupFigures {
-  double served = 0.0, weighted_days = 0.0, worst_days = 0.0, unserved = 0.0;
-};
-
-GroupFigures group_figures(const network::Network& net, const freight::FreightResults& r, const OdGroup* g) {
-  GroupFigures out;
-  for (const auto& od : r.od) {
-    if (g != nullptr && !(in(g->origins, net.nodes()[od.origin].id) && in(g->destinations, net.nodes()[od.destination].id)))
-      continue;
-    out.served += od.assigned_teu_per_year;
-    out.unserved += od.unserved_teu_per_year;
-    if (od.route) {
-      const double days = od.route->time_h / 24.0;
-      out.weighted_days += od.assigned_teu_per_year * days;
-      out.worst_days = std::max(out.worst_days, days);
-    }
-  }
-  return out;
 }
 
 std::string one_line(std::string text) {
@@ -105,12 +82,10 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
   for (double x : study.grid_values[v.grid_index]) out.row[col++] = number(x, 6);
   out.row[col++] = v.draw ? std::to_string(*v.draw) : "";
   const std::size_t status_col = col++;
-  bool gas_solving = false;  // a SolverError from here on is the gas network's
 
   try {
     const CaseInputs& inputs = cases[v.case_index];
     scenario::Scenario s = inputs.scenario;
-    network::Network net = inputs.network;
     const auto& kase = study.cases[v.case_index];
     s.edits.insert(s.edits.end(), kase.edits.begin(), kase.edits.end());
     s.edits.insert(s.edits.end(), study.grid[v.grid_index].begin(), study.grid[v.grid_index].end());
@@ -118,50 +93,43 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
       auto failures = draw_failures(study, inputs.network, *v.draw);
       s.edits.insert(s.edits.end(), failures.begin(), failures.end());
     }
-    if (!keep_results) s.route_families.clear();  // comparisons are for kept, full results only
-    scenario::check_against(s, net);
-    scenario::apply_edits(s, net);
-    freight::FreightResults r;
-    if (s.freight.method == scenario::FreightMethod::all_or_nothing) {
-      r = freight::assign_all_or_nothing(net, s);
-    } else {
-      auto eq = freight::assign_equilibrium(net, s);  // throws SolverError unconverged
-      r = std::move(eq.results);
-      out.iterations = eq.solution.iterations;
-      out.relative_gap = eq.solution.relative_gap;
-    }
+    // The same entry point as `corridor run`: a kept variant solves everything its folder shows; a row
+    // alone skips what no KPI column reads (route families, events, gas capacity studies). The KPIs
+    // come from the same freight solution either way.
+    run::Options options;
+    options.threads = 1;  // variants run in parallel
+    options.route_families = keep_results;
+    options.events = keep_results;
+    options.gas_capacity = keep_results;
+    options.input_hashes = keep_results;
+    run::Results res = run::run_scenario(std::move(s), inputs.network, options);
+    const auto& net = res.network;
 
-    const GroupFigures all = group_figures(net, r, nullptr);
-    out.row[col++] = number(all.served, 1);
-    out.row[col++] = number(all.unserved, 1);
-    out.row[col++] = all.served > 0 ? number(all.weighted_days / all.served, 3) : "";
-    out.row[col++] = number(all.worst_days, 3);
+    auto figures = [&](const freight::FreightKpis& k, bool with_unserved) {
+      out.row[col++] = number(k.served_teu_per_year, 1);
+      if (with_unserved) out.row[col++] = number(k.unserved_teu_per_year, 1);
+      out.row[col++] = k.mean_transit_days ? number(*k.mean_transit_days, 3) : "";
+      out.row[col++] = number(k.worst_transit_days, 3);
+    };
+    figures(res.kpis, true);
     for (const auto& g : study.od_groups) {
-      const GroupFigures f = group_figures(net, r, &g);
-      out.row[col++] = number(f.served, 1);
-      out.row[col++] = f.served > 0 ? number(f.weighted_days / f.served, 3) : "";
-      out.row[col++] = number(f.worst_days, 3);
+      figures(freight::freight_kpis(net, res.freight,
+                                    [&](const freight::OdResult& od) {
+                                      return in(g.origins, net.nodes()[od.origin].id) &&
+                                             in(g.destinations, net.nodes()[od.destination].id);
+                                    }),
+              false);
     }
     for (const auto& b : study.bottlenecks) {
       std::optional<double> u;
-      if (const auto n = net.find_node(b)) u = freight::node_utilization(net, r, *n);
-      else if (const auto l = net.find_link(b)) u = freight::link_utilization(net, r, *l);
+      if (const auto n = net.find_node(b)) u = freight::node_utilization(net, res.freight, *n);
+      else if (const auto l = net.find_link(b)) u = freight::link_utilization(net, res.freight, *l);
       else throw InputError(study.file.string(), "kpis", "bottleneck '" + b + "' is not a node or link of the network");
       out.row[col++] = u ? number(*u, 4) : "";
     }
-    if (study.gas && s.gas) {
-      // The gas network of the variant: nominal solve only (no capacity studies).
-      const scenario::YamlReader yr(s.gas->file);
-      const auto settings = gas::parse_gas_settings(yr, s.gas->node);
-      const auto gc = gas::gas_case(net, settings);
-      gas_solving = true;
-      const auto st = gas::run_gas_study(gc, settings, false);
-      gas_solving = false;
-      double offtake = 0.0;
-      for (double q : st.solution.injection_kg_per_s) offtake += std::max(0.0, -q);
-      const auto margin = gas::worst_pressure_margin(gc.model.gas, st.solution);
-      out.row[col++] = number(gas::mcm_per_day_from_kg_per_s(offtake, gc.model.gas.gas.normal_density_kg_per_m3), 3);
-      out.row[col++] = margin ? number(margin->bar, 3) : "";
+    if (study.gas && res.gas) {
+      out.row[col++] = number(res.gas->delivered_mcm_per_day, 3);
+      out.row[col++] = res.gas->min_pressure_margin ? number(res.gas->min_pressure_margin->bar, 3) : "";
       out.row[col++] = "true";
     } else if (study.gas) {
       col += 3;
@@ -169,18 +137,17 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
     out.row[col++] = "true";
     out.row[status_col] = "ok";
     out.ok = true;
-    if (keep_results) {
-      out.scenario = std::move(s);
-      out.network = std::move(net);
-      out.results = std::move(r);
-    }
+    out.iterations = res.convergence.iterations;
+    out.relative_gap = res.convergence.relative_gap;
+    if (keep_results) out.results = std::move(res);
   } catch (const InputError& e) {
     out.row[status_col] = "error";
     out.row.back() = one_line(e.problems().empty() ? e.what() : e.problems().front().str());
   } catch (const SolverError& e) {
     out.row[status_col] = "unconverged";
     out.row[header.size() - 2] = "false";
-    if (gas_solving) out.row[header.size() - 3] = "false";  // gas_converged
+    if (study.gas && dynamic_cast<const run::GasNotConverged*>(&e) != nullptr)
+      out.row[header.size() - 3] = "false";  // gas_converged
     out.row.back() = one_line(e.what());
   } catch (const std::exception& e) {
     out.row[status_col] = "error";

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sim/batch/study.hpp"
-#include "sim/freight/assignment.hpp"
+#include "sim/run/results.hpp"
 
 namespace corridor::batch {
 
@@ -23,12 +23,9 @@ struct CaseInputs {
 
 /// What solving one variant gives.
 struct Outcome {
-  std::vector<std::string> row;  ///< KPI values, in kpi_header order
+  std::vector<std::string> row;  ///< KPI values, in kpi_header order, formatted from the run's results
   bool ok = false;
-  // Full results, filled only when asked for (cases to keep):
-  std::optional<scenario::Scenario> scenario;
-  std::optional<network::Network> network;
-  std::optional<freight::FreightResults> results;
+  std::optional<run::Results> results;  ///< the whole run, only when asked for (variants to keep)
   std::size_t iterations = 1;     ///< of the equilibrium (1 for all-or-nothing)
   double relative_gap = 0.0;      ///< reached by the equilibrium
 };
@@ -36,8 +33,9 @@ struct Outcome {
 /// The kpis.csv header for a study.
 std::vector<std::string> kpi_header(const Study& study);
 
-/// Applies a variant's edits (case, grid point, Monte Carlo draw) to copies of its case's inputs,
-/// solves, and reduces the results to a KPI row. Bad edits and solver failures give an error row.
+/// Applies a variant's edits (case, grid point, Monte Carlo draw) to a copy of its case's scenario,
+/// runs it through run::run_scenario (as `corridor run` does) and formats the KPI row from its results.
+/// Bad edits and solver failures give an error row.
 Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const Variant& variant, bool keep_results);
 
 /// Whether a variant's full results folder is asked for (`keep:` names its id, its case, or "all").

@@ -30,7 +30,7 @@ std::string route_family_of(const scenario::Scenario& scenario, const std::vecto
                                     [&](std::size_t n) { return std::find(via.begin(), via.end(), n) != via.end(); });
     if (passes) return scenario.route_families[f].name;
   }
-  return {};
+  return scenario.route_families.empty() ? std::string() : std::string(kOtherRouteFamily);
 }
 
 std::vector<std::vector<std::size_t>> family_via_nodes(const network::Network& net, const scenario::Scenario& scenario) {
@@ -69,6 +69,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
   r.links.assign(net.links().size(), {});
   r.nodes.assign(net.nodes().size(), {});
   r.days_per_year = scenario.freight.days_per_year;
+  r.times = free_flow_times(net);
 
   const auto family_via = family_via_nodes(net, scenario);
 

@@ -31,7 +31,7 @@ struct OdResult {
   std::optional<Path> route;           ///< the path the demand was loaded on (the largest share)
   std::vector<SharedRoute> routes;     ///< every route used, largest share first (AON: the one route)
   double transit_time_h = 0.0;         ///< flow-weighted door-to-door time over `routes`, incl. dwell and node delay
-  std::string route_family;            ///< the first family whose via nodes the route passes, or ""
+  std::string route_family;            ///< of the main route (route_family_of)
   std::vector<RouteOption> options;    ///< best route of every family, in scenario order
 };
 
@@ -48,6 +48,11 @@ struct NodeLoad {
 struct FreightResults {
   std::vector<LinkLoad> links;  ///< by link index
   std::vector<NodeLoad> nodes;  ///< by node index
+  /// The time the solution charges on every link (per direction, running time with waits) and node
+  /// (dwell or congested delay): free flow for all-or-nothing, the equilibrium's for an equilibrium. NaN
+  /// where freight may not pass (closed, pipelines, gas nodes, the backward direction of directed links).
+  /// Every route time in `od` is the sum of these along the route, both end nodes included.
+  CongestedTimes times;
   std::vector<OdResult> od;     ///< in scenario demand order
   double days_per_year = 365.0;
   std::string method = "all_or_nothing";  ///< how the flows were found
@@ -61,8 +66,11 @@ std::optional<double> node_utilization(const network::Network& net, const Freigh
 /// The via nodes of every route family of the scenario as node indices, in scenario order.
 std::vector<std::vector<std::size_t>> family_via_nodes(const network::Network& net, const scenario::Scenario& scenario);
 
-/// The first route family whose via nodes `path` passes ("" for none); `family_via` are the families'
-/// via nodes as indices, in scenario order.
+/// The family of a route that passes the via nodes of no route family of the scenario.
+inline constexpr const char* kOtherRouteFamily = "other";
+
+/// The first route family whose via nodes `path` passes, kOtherRouteFamily for none ("" when the scenario
+/// has no route families); `family_via` are the families' via nodes as indices, in scenario order.
 std::string route_family_of(const scenario::Scenario& scenario, const std::vector<std::vector<std::size_t>>& family_via,
                             const Path& path);
 

@@ -11,11 +11,6 @@ namespace corridor::freight {
 
 namespace {
 
-bool is_freight_node(const network::Node& n) {
-  return n.kind != network::NodeKind::gas_source && n.kind != network::NodeKind::gas_sink &&
-         n.kind != network::NodeKind::compressor;
-}
-
 void apply_delay(LinkSpec& spec, const scenario::DelaySettings& d) {
   spec.function = d.conical ? DelayFunction::conical : DelayFunction::bpr;
   spec.alpha = d.alpha;
@@ -59,7 +54,7 @@ CorridorProblem corridor_problem(const network::Network& net, const scenario::Sc
 
   for (std::size_t n = 0; n < n_nodes; ++n) {
     const auto& node = net.nodes()[n];
-    if (node.closed || !is_freight_node(node)) continue;
+    if (node.closed || network::is_gas_kind(node.kind)) continue;
     if (!node.through) {
       // Traffic may start here (at the exit) and end here (at the entry), never pass: no node link.
       cp.origin_vertex[n] = cp.node_out[n];
@@ -187,8 +182,10 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
                           : AssignmentObjective::user_equilibrium;
   options.relative_gap = scenario.freight.relative_gap;
   options.max_iterations = scenario.freight.max_iterations;
-  options.max_routes_per_od = 8;
-  options.min_route_share = 1e-4;
+  // Every route with a millionth of its OD's flow is listed, so that the route flows of od_routes.csv add
+  // up to the link flows (to 1e-6 of each OD's flow; shares are of the listed routes).
+  options.max_routes_per_od = 64;
+  options.min_route_share = 1e-6;
   out.solution = solve_assignment(cp.problem, options);
   require_converged(out.solution, options);
   const EquilibriumResult& sol = out.solution;
@@ -204,22 +201,16 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
     else (o.forward ? r.links[o.index].flow_forward_teu_per_day : r.links[o.index].flow_backward_teu_per_day) += v;
   }
 
-  // The equilibrium's link and node times, for the route families' best routes under congestion.
-  std::shared_ptr<const CongestedTimes> times;
-  if (!scenario.route_families.empty()) {
-    auto t = std::make_shared<CongestedTimes>();
-    t->link_forward_h.resize(net.links().size());
-    for (std::size_t i = 0; i < net.links().size(); ++i)
-      t->link_forward_h[i] = net.free_flow_time_h(i).value_or(std::numeric_limits<double>::infinity());
-    t->link_backward_h = t->link_forward_h;
-    for (const auto& n : net.nodes()) t->node_dwell_h.push_back(n.dwell_h);
-    for (std::size_t a = 0; a < cp.problem.links.size(); ++a) {
-      const auto& o = cp.origin_of[a];
-      if (o.node_link) t->node_dwell_h[o.index] = sol.link_times[a];
-      else (o.forward ? t->link_forward_h : t->link_backward_h)[o.index] = sol.link_times[a];
-    }
-    times = std::move(t);
+  // The equilibrium's link and node times: what every route below is charged, and what the route
+  // families' best routes are found with. Nodes traffic may not pass (through: false) have no node link:
+  // their fixed dwell stays, and is added where an OD starts or ends there, as in the all-or-nothing model.
+  CongestedTimes& t = r.times;
+  for (std::size_t a = 0; a < cp.problem.links.size(); ++a) {
+    const auto& o = cp.origin_of[a];
+    if (o.node_link) t.node_dwell_h[o.index] = sol.link_times[a];
+    else (o.forward ? t.link_forward_h : t.link_backward_h)[o.index] = sol.link_times[a];
   }
+  const auto times = std::make_shared<const CongestedTimes>(t);
 
   std::vector<bool> served(r.od.size(), false);
   for (std::size_t k = 0; k < cp.demand_row.size(); ++k) {
@@ -245,11 +236,17 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
         const auto& l = net.links()[o.index];
         path.nodes.push_back(o.forward ? l.to : l.from);
       }
+      for (std::size_t end : {od.origin, od.destination}) {
+        if (net.nodes()[end].through) continue;
+        path.time_h += net.nodes()[end].dwell_h;
+        path.money_usd_per_teu += net.nodes()[end].handling_usd_per_teu;
+      }
       path.cost_usd_per_teu = vot * path.time_h + path.money_usd_per_teu;
       od.routes.push_back({std::move(path), share_sum > 0.0 ? route.share / share_sum : 0.0});
     }
     std::stable_sort(od.routes.begin(), od.routes.end(), [](const auto& a, const auto& b) { return a.share > b.share; });
-    od.transit_time_h = e.mean_time;
+    od.transit_time_h = 0.0;
+    for (const auto& route : od.routes) od.transit_time_h += route.share * route.path.time_h;
     if (!od.routes.empty()) {
       od.route = od.routes.front().path;
       od.route_family = route_family_of(scenario, family_via, *od.route);

@@ -17,6 +17,26 @@ double link_time_h(const network::Link& l) {
 
 }  // namespace
 
+CongestedTimes free_flow_times(const network::Network& net) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CongestedTimes t;
+  t.link_forward_h.assign(net.links().size(), nan);
+  t.link_backward_h.assign(net.links().size(), nan);
+  t.node_dwell_h.assign(net.nodes().size(), nan);
+  const auto& nodes = net.nodes();
+  for (std::size_t n = 0; n < nodes.size(); ++n)
+    if (!nodes[n].closed && !network::is_gas_kind(nodes[n].kind)) t.node_dwell_h[n] = nodes[n].dwell_h;
+  for (std::size_t i = 0; i < net.links().size(); ++i) {
+    const network::Link& l = net.links()[i];
+    if (l.closed || l.mode == network::Mode::pipeline || nodes[l.from].closed || nodes[l.to].closed) continue;
+    const auto t0 = net.free_flow_time_h(i);
+    if (!t0) continue;
+    t.link_forward_h[i] = *t0;
+    if (!l.directed) t.link_backward_h[i] = *t0;
+  }
+  return t;
+}
+
 double node_dwell_h(const network::Network& net, const CostModel& model, std::size_t n) {
   return model.times ? model.times->node_dwell_h[n] : net.nodes()[n].dwell_h;
 }

@@ -26,6 +26,11 @@ struct CongestedTimes {
   std::vector<double> node_dwell_h;     ///< per network node
 };
 
+/// The free-flow times of every link direction (length / speed or travel_time_h, plus wait_h) and node
+/// (dwell_h); NaN where freight may not pass: closed links and nodes, pipelines and gas nodes, links to a
+/// closed node, the backward direction of a directed link.
+CongestedTimes free_flow_times(const network::Network& net);
+
 /// Which parts of the network a shipment may use and what its time is worth.
 struct CostModel {
   double value_of_time_usd_per_teu_h = 0.0;

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <boost/graph/connected_components.hpp>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "sim/network/attributes.hpp"
+#include "sim/network/country_extents.hpp"
 
 namespace corridor::network {
 
@@ -72,6 +75,100 @@ private:
 };
 
 
+/// Counts the features that took an attribute from a default, per (attribute, what it applies to).
+class DefaultsLedger {
+public:
+  void use(const std::string& attribute, const std::string& applies_to, const std::string& value,
+           const std::string& source) {
+    auto [it, added] = uses_.try_emplace({applies_to, attribute});
+    if (added) it->second = DefaultUse{attribute, applies_to, value, source, 0};
+    ++it->second.features;
+  }
+  [[nodiscard]] std::vector<DefaultUse> list() const {
+    std::vector<DefaultUse> out;
+    for (const auto& [key, use] : uses_) out.push_back(use);
+    return out;
+  }
+
+private:
+  std::map<std::pair<std::string, std::string>, DefaultUse> uses_;
+};
+
+std::string scenario_source(const std::string& where) { return "scenario defaults (" + where + ")"; }
+
+std::string plural(std::string_view word, std::string_view kind) { return std::string(word) + " " + std::string(kind) + "s"; }
+
+/// "12.3" with up to 6 significant digits, for messages and summary.json text.
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+
+/// The checks of GeometryChecks (see network.hpp), each finding an input problem or a warning.
+/// What a link's feature gave, for the geometry checks.
+struct LinkGiven {
+  bool ends_by_id = false;  ///< from and to by id (not snapped)
+  bool length = false;      ///< length_km
+};
+
+void check_geometry(const Network& net, const std::vector<LinkGiven>& given, const GeometryChecks& c,
+                    const std::string& nfile, const std::string& lfile, ProblemList& problems,
+                    std::vector<std::string>& warnings) {
+  if (c.mode == GeometryChecks::Mode::off) return;
+  const std::string hint = c.mode == GeometryChecks::Mode::error
+                               ? " (if this is intended, set network: {geometry_checks: {mode: warning}} in the scenario)"
+                               : "";
+  auto finding = [&](const std::string& file, const std::string& where, const std::string& what) {
+    if (c.mode == GeometryChecks::Mode::error) problems.add(file, where, what + hint);
+    else warnings.push_back(Problem{file, where, what}.str());
+  };
+  auto point = [](geo::LonLat p) { return "(" + short_number(p.lon_deg) + ", " + short_number(p.lat_deg) + ")"; };
+  auto km = [](double x) { return short_number(std::round(x)) + " km"; };
+  for (const Node& n : net.nodes()) {
+    if (n.country.empty()) continue;
+    const auto extent = find_country_extent(n.country);
+    if (!extent || near_extent(*extent, n.position, c.country_margin_deg)) continue;
+    const bool swapped = near_extent(*extent, {n.position.lat_deg, n.position.lon_deg}, c.country_margin_deg);
+    finding(nfile, "node '" + n.id + "'",
+            "lies at lon, lat " + point(n.position) + ", outside " + n.country + " (lon " + short_number(extent->lon_min) +
+                " to " + short_number(extent->lon_max) + ", lat " + short_number(extent->lat_min) + " to " +
+                short_number(extent->lat_max) + ")" + (swapped ? ": lon and lat look swapped" : ""));
+  }
+  for (std::size_t i = 0; i < net.links().size(); ++i) {
+    const Link& l = net.links()[i];
+    if (l.geometry.size() < 2) continue;
+    const std::string where = "link '" + l.id + "'";
+    if (given[i].ends_by_id) {
+      const auto& a = net.nodes()[l.from];
+      const auto& b = net.nodes()[l.to];
+      const double d_first = geo::geodesic_distance_km(l.geometry.front(), a.position);
+      const double d_last = geo::geodesic_distance_km(l.geometry.back(), b.position);
+      const double r_first = geo::geodesic_distance_km(l.geometry.front(), b.position);
+      const double r_last = geo::geodesic_distance_km(l.geometry.back(), a.position);
+      if (std::max(d_first, d_last) > c.end_tolerance_km && std::max(r_first, r_last) > c.end_tolerance_km) {
+        const bool first = d_first >= d_last;
+        const Node& node = first ? a : b;
+        finding(lfile, where,
+                "its " + std::string(first ? "first" : "last") + " point " +
+                    point(first ? l.geometry.front() : l.geometry.back()) + " is " + km(first ? d_first : d_last) +
+                    " from its '" + (first ? "from" : "to") + "' node '" + node.id + "' at " + point(node.position) +
+                    " (more than " + short_number(c.end_tolerance_km) + " km): the geometry and the node disagree");
+      }
+    }
+    if (given[i].length) {
+      const double drawn = geo::geodesic_length_km(l.geometry);
+      const double ratio = drawn > 0.0 ? l.length_km / drawn : std::numeric_limits<double>::infinity();
+      if (ratio > c.length_ratio_max || ratio < 1.0 / c.length_ratio_max)
+        finding(lfile, where,
+                "length_km " + short_number(l.length_km) + " is " + short_number(ratio) + " times the length of its geometry (" +
+                    km(drawn) + "); beyond a factor of " + short_number(c.length_ratio_max) +
+                    " the geometry or the length is wrong");
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(Mode mode) {
@@ -118,6 +215,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
   Network net;
   net.sources_ = {node_layer.source, link_layer.source};
   ProblemList problems;
+  DefaultsLedger ledger;
   const std::string& nfile = node_layer.source;
   const std::string& lfile = link_layer.source;
 
@@ -147,10 +245,43 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
       else r.problem("unknown kind '" + *kind + "' (expected one of: " + allowed_names(kKinds) + ")");
     }
     if (!f.points.empty()) n.position = f.points.front();
-    n.dwell_h = r.number("dwell_h", Bound::non_negative).value_or(0.0);
-    n.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
+    // Freight attributes: given, or a default the scenario states, or (where a planner would expect
+    // one) the built-in value, counted in the ledger; a border crossing or port must give its dwell.
+    const bool freight_node = !is_gas_kind(n.kind);
+    const auto kind_name = std::string(to_string(n.kind));
+    const auto nd_it = options.defaults.nodes.find(n.kind);
+    const NodeDefaults* nd = nd_it == options.defaults.nodes.end() ? nullptr : &nd_it->second;
+    if (r.has("dwell_h")) {
+      n.dwell_h = r.number("dwell_h", Bound::non_negative).value_or(0.0);
+    } else if (freight_node && nd && nd->dwell_h) {
+      n.dwell_h = *nd->dwell_h;
+      ledger.use("dwell_h", plural(kind_name, "node"), short_number(n.dwell_h), scenario_source(nd->where));
+    } else if (freight_node && (n.kind == NodeKind::border || n.kind == NodeKind::port)) {
+      r.problem("missing required attribute 'dwell_h' (a " + kind_name +
+                "'s processing time in hours; or state it for all " + kind_name + " nodes with defaults: {" + kind_name +
+                ": {dwell_h: ...}} in the scenario)");
+    } else if (freight_node) {
+      ledger.use("dwell_h", plural(kind_name, "node"), "0", "built-in");
+    }
+    if (r.has("capacity_teu_per_day")) {
+      n.capacity_teu_per_day = r.number("capacity_teu_per_day", Bound::positive);
+    } else if (freight_node && nd && nd->capacity_teu_per_day) {
+      n.capacity_teu_per_day = nd->capacity_teu_per_day;
+      ledger.use("capacity_teu_per_day", plural(kind_name, "node"), short_number(*n.capacity_teu_per_day),
+                 scenario_source(nd->where));
+    } else if (freight_node) {
+      ledger.use("capacity_teu_per_day", plural(kind_name, "node"), "unlimited", "built-in");
+    }
     n.gauge_change = r.boolean("gauge_change").value_or(false);
-    n.handling_usd_per_teu = r.number("handling_usd_per_teu", Bound::non_negative).value_or(0.0);
+    if (r.has("handling_usd_per_teu")) {
+      n.handling_usd_per_teu = r.number("handling_usd_per_teu", Bound::non_negative).value_or(0.0);
+    } else if (freight_node && nd && nd->handling_usd_per_teu) {
+      n.handling_usd_per_teu = *nd->handling_usd_per_teu;
+      ledger.use("handling_usd_per_teu", plural(kind_name, "node"), short_number(n.handling_usd_per_teu),
+                 scenario_source(nd->where));
+    } else if (freight_node) {
+      ledger.use("handling_usd_per_teu", plural(kind_name, "node"), "0", "built-in");
+    }
     n.through = r.boolean("through").value_or(true);
     n.pressure_min_bar = r.number("pressure_min_bar", Bound::non_negative);
     n.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
@@ -178,6 +309,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
 
   // Links.
   std::optional<SnapIndex> snap;
+  std::vector<LinkGiven> given;  // per link kept, for the geometry checks
   std::vector<std::size_t> degree(net.nodes_.size(), 0);
   for (auto& f : link_layer.features) {
     ProblemList local;
@@ -216,6 +348,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
                 geo::to_text(options.snap_tolerance_km) + " km");
       return std::nullopt;
     };
+    const bool ends_by_id = r.has("from") && r.has("to");
     const auto from = end_node("from", true);
     const auto to = end_node("to", false);
     // A node drawn with a link is not "without links", whatever else is wrong with the link.
@@ -246,7 +379,10 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
       ok = false;
     }
 
-    if (const auto given = r.number("length_km", Bound::positive)) l.length_km = *given;
+    // `geometry_indicative: true`: the line is a sketch and length_km the published length; the length is
+    // then not checked against the line (its end nodes still are).
+    const bool length_given = r.has("length_km") && !r.boolean("geometry_indicative").value_or(false);
+    if (const auto length = r.number("length_km", Bound::positive)) l.length_km = *length;
     else if (f.points.size() >= 2) l.length_km = geo::geodesic_length_km(f.points);
 
     const bool freight = l.mode != Mode::pipeline;
@@ -254,7 +390,18 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
     l.bpr_alpha = r.number("bpr_alpha", Bound::non_negative);
     l.bpr_beta = r.number("bpr_beta", Bound::non_negative);
     if (l.bpr_beta && *l.bpr_beta < 1.0) r.problem("attribute 'bpr_beta' is below 1");
-    l.speed_kmh = r.number("speed_kmh", Bound::positive, freight && mode_known && !l.travel_time_h);
+    // Freight attributes: given, or a default the scenario states for the mode (counted in the ledger);
+    // speed and tariff drive route choice and are required; capacity and waits have built-in values.
+    const std::string mode_links = mode_known ? plural(to_string(l.mode), "link") : std::string();
+    const auto ld_it = mode_known ? options.defaults.links.find(l.mode) : options.defaults.links.end();
+    const LinkDefaults* ld = ld_it == options.defaults.links.end() ? nullptr : &ld_it->second;
+    const bool freight_known = freight && mode_known;
+    if (!r.has("speed_kmh") && !l.travel_time_h && freight_known && ld && ld->speed_kmh) {
+      l.speed_kmh = ld->speed_kmh;
+      ledger.use("speed_kmh", mode_links, short_number(*l.speed_kmh), scenario_source(ld->where));
+    } else {
+      l.speed_kmh = r.number("speed_kmh", Bound::positive, freight_known && !l.travel_time_h);
+    }
     if (const auto g = r.number("gauge_mm", Bound::positive, l.mode == Mode::rail && mode_known)) {
       if (*g > 10000.0) r.problem("attribute 'gauge_mm' is " + geo::to_text(*g) + ", not a rail gauge in millimetres");
       else l.gauge_mm = static_cast<int>(std::lround(*g));
@@ -266,12 +413,40 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
         else l.capacity_teu_per_day = *trains * *teu;
       }
     }
-    l.cost_usd_per_teu = r.number("cost_usd_per_teu", Bound::non_negative).value_or(0.0);
+    if (freight_known && !l.capacity_teu_per_day && !r.has("capacity_teu_per_day") && !r.has("trains_per_day")) {
+      if (ld && ld->capacity_teu_per_day) {
+        l.capacity_teu_per_day = ld->capacity_teu_per_day;
+        ledger.use("capacity_teu_per_day", mode_links, short_number(*l.capacity_teu_per_day), scenario_source(ld->where));
+      } else {
+        ledger.use("capacity_teu_per_day", mode_links, "unlimited", "built-in");
+      }
+    }
+    if (r.has("cost_usd_per_teu") || !freight_known) {
+      l.cost_usd_per_teu = r.number("cost_usd_per_teu", Bound::non_negative).value_or(0.0);
+    } else if (ld && ld->cost_usd_per_teu_km) {
+      l.cost_usd_per_teu = *ld->cost_usd_per_teu_km * l.length_km;
+      ledger.use("cost_usd_per_teu", mode_links, short_number(*ld->cost_usd_per_teu_km) + " x length_km",
+                 scenario_source(ld->where));
+    } else if (ld && ld->cost_usd_per_teu) {
+      l.cost_usd_per_teu = *ld->cost_usd_per_teu;
+      ledger.use("cost_usd_per_teu", mode_links, short_number(l.cost_usd_per_teu), scenario_source(ld->where));
+    } else {
+      r.problem("missing required attribute 'cost_usd_per_teu' (the tariff drives route choice; give it, or state a "
+                "rate for all " + mode_links + " with defaults: {" + std::string(to_string(l.mode)) +
+                ": {cost_usd_per_teu_km: ...}} in the scenario)");
+    }
     if (const auto wait = r.number("wait_h", Bound::non_negative)) {
       l.wait_h = *wait;
     } else if (const auto sailings = r.number("sailings_per_week", Bound::positive)) {
       // Arrivals uniform over the week wait on average half a headway: (168 h / sailings) / 2.
       l.wait_h = 84.0 / *sailings;
+    } else if (freight_known && !r.has("wait_h") && !r.has("sailings_per_week")) {
+      if (ld && ld->wait_h) {
+        l.wait_h = *ld->wait_h;
+        ledger.use("wait_h", mode_links, short_number(l.wait_h), scenario_source(ld->where));
+      } else if (l.mode == Mode::sea || l.mode == Mode::ferry) {
+        ledger.use("wait_h", mode_links, "0 (no sailings_per_week or wait_h)", "built-in");
+      }
     }
     l.diameter_mm = r.number("diameter_mm", Bound::positive, l.mode == Mode::pipeline && mode_known);
     l.roughness_mm = r.number("roughness_mm", Bound::non_negative);
@@ -292,6 +467,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
     if (!ok) continue;
     if (id) net.link_index_.insert(*id, net.links_.size(), [&](std::size_t i) -> std::string_view { return net.links_[i].id; });
     net.links_.push_back(std::move(l));
+    given.push_back({ends_by_id, length_given});
   }
 
   std::vector<geo::Feature>().swap(link_layer.features);
@@ -318,7 +494,9 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
     }
   }
 
+  check_geometry(net, given, options.checks, nfile, lfile, problems, net.warnings_);
   problems.throw_if_any();
+  net.defaults_used_ = ledger.list();
   net.rebuild_graph();
   return net;
 }

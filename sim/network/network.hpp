@@ -3,6 +3,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -15,6 +16,11 @@ namespace corridor::network {
 
 enum class Mode { rail, road, sea, ferry, pipeline };
 enum class NodeKind { terminal, border, port, junction, gas_source, gas_sink, compressor };
+
+/// Gas sources, sinks and compressor stations: nodes of the gas network, never passed by freight.
+inline bool is_gas_kind(NodeKind kind) {
+  return kind == NodeKind::gas_source || kind == NodeKind::gas_sink || kind == NodeKind::compressor;
+}
 
 std::string_view to_string(Mode mode);
 std::string_view to_string(NodeKind kind);
@@ -83,9 +89,57 @@ struct Arc {
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, Arc,
                                     boost::no_property, boost::vecS>;
 
+/// Values a scenario states for features that lack an attribute (`defaults:` in the scenario, per link
+/// mode and node kind). `where` names the file and line, for summary.json.
+struct LinkDefaults {
+  std::optional<double> cost_usd_per_teu_km;  ///< tariff = this x length_km
+  std::optional<double> cost_usd_per_teu;     ///< a flat tariff per link
+  std::optional<double> speed_kmh;
+  std::optional<double> capacity_teu_per_day;
+  std::optional<double> wait_h;
+  std::string where;
+};
+struct NodeDefaults {
+  std::optional<double> dwell_h;
+  std::optional<double> handling_usd_per_teu;
+  std::optional<double> capacity_teu_per_day;
+  std::string where;
+};
+struct AttributeDefaults {
+  std::map<Mode, LinkDefaults> links;
+  std::map<NodeKind, NodeDefaults> nodes;
+};
+
+/// An attribute value that features took from a default instead of their own data, and how many did:
+/// listed in summary.json so that no value that drives cost, capacity or physics is silent.
+struct DefaultUse {
+  std::string attribute;   ///< cost_usd_per_teu, dwell_h, capacity_teu_per_day, ...
+  std::string applies_to;  ///< "rail links", "border nodes"
+  std::string value;       ///< "0.2919 x length_km", "0", "unlimited"
+  std::string source;      ///< "scenario defaults (FILE, line N)" or "built-in"
+  std::size_t features = 0;
+};
+
+/// Checks that a network's geometry and its attributes agree, which catches swapped coordinates and
+/// links drawn to the wrong node. Each finding is an input error, or (mode warning) a warning of the
+/// results; off skips them (networks whose positions are a drawing, such as imported benchmarks).
+struct GeometryChecks {
+  enum class Mode { error, warning, off } mode = Mode::error;
+  /// A link with `from` and `to` must start and end within this of its nodes (either way round).
+  double end_tolerance_km = 5.0;
+  /// Given length_km against the geodesic length of the geometry: at most this ratio either way (not
+  /// checked for links with `geometry_indicative: true`, whose line is only a sketch).
+  double length_ratio_max = 3.0;
+  /// A node must lie within this many degrees of the extent of the country it names (ISO 3166-1).
+  double country_margin_deg = 1.0;
+};
+
 /// Options that change how features become a network.
 struct BuildOptions {
+  BuildOptions(double snap_km = 1.0) : snap_tolerance_km(snap_km) {}  // NOLINT: `{5.0}` reads as the tolerance
   double snap_tolerance_km = 1.0;  ///< links without from/to snap their ends to the nearest node within this
+  AttributeDefaults defaults;
+  GeometryChecks checks;
 };
 
 /// Where the features came from, for messages.
@@ -104,6 +158,10 @@ public:
   [[nodiscard]] std::vector<Link>& links() noexcept { return links_; }
   [[nodiscard]] const Graph& graph() const noexcept { return graph_; }
   [[nodiscard]] const Sources& sources() const noexcept { return sources_; }
+  /// Attribute values taken from defaults while building, with feature counts.
+  [[nodiscard]] const std::vector<DefaultUse>& defaults_used() const noexcept { return defaults_used_; }
+  /// Geometry findings kept as warnings (GeometryChecks::Mode::warning), one sentence each.
+  [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
   [[nodiscard]] std::optional<std::size_t> find_node(std::string_view id) const;
   [[nodiscard]] std::optional<std::size_t> find_link(std::string_view id) const;
@@ -129,6 +187,8 @@ private:
   IdIndex link_index_;  ///< id -> position in links_
   Graph graph_;
   Sources sources_;
+  std::vector<DefaultUse> defaults_used_;
+  std::vector<std::string> warnings_;
 };
 
 /// Counts and totals for `corridor info`.

@@ -40,6 +40,59 @@ std::vector<std::string> split_csv(const std::string& line) {
   return out;
 }
 
+
+network::GeometryChecks parse_geometry_checks(const YamlReader& yr, const YAML::Node& node) {
+  network::GeometryChecks c;
+  yr.expect_map(node, "geometry_checks", {"mode", "end_tolerance_km", "length_ratio_max", "country_margin_deg"});
+  if (const auto m = yr.optional_text(node, "mode")) {
+    if (*m == "error") c.mode = network::GeometryChecks::Mode::error;
+    else if (*m == "warning") c.mode = network::GeometryChecks::Mode::warning;
+    else if (*m == "off") c.mode = network::GeometryChecks::Mode::off;
+    else yr.fail(node["mode"], "mode", "expected error, warning or off, not '" + *m + "'");
+  }
+  c.end_tolerance_km = yr.optional_number(node, "end_tolerance_km", 0.0).value_or(c.end_tolerance_km);
+  c.length_ratio_max = yr.optional_number(node, "length_ratio_max", 1.0).value_or(c.length_ratio_max);
+  c.country_margin_deg = yr.optional_number(node, "country_margin_deg", 0.0).value_or(c.country_margin_deg);
+  return c;
+}
+
+/// `defaults:` — values for features that lack an attribute, per link mode and node kind; a key given
+/// here replaces the inherited one, others are kept.
+void parse_defaults(const YamlReader& yr, const YAML::Node& d, network::AttributeDefaults& out) {
+  if (!d.IsMap()) yr.fail(d, "defaults", "expected a mapping of link mode or node kind to attribute values");
+  for (const auto& kv : d) {
+    const std::string key = yr.key_text(kv.first);
+    const std::string where = yr.file().filename().string() + ", line " + std::to_string(YamlReader::line_of(kv.second));
+    const auto mode = network::parse_mode(key);
+    const auto kind = network::parse_node_kind(key);
+    if (mode && *mode != network::Mode::pipeline) {
+      yr.expect_map(kv.second, "defaults " + key, {"cost_usd_per_teu_km", "cost_usd_per_teu", "speed_kmh", "capacity_teu_per_day", "wait_h"});
+      auto& ld = out.links[*mode];
+      auto take = [&](std::optional<double>& field, std::string_view name, double min) {
+        if (const auto v = yr.optional_number(kv.second, name, min)) field = v;
+      };
+      take(ld.cost_usd_per_teu_km, "cost_usd_per_teu_km", 0.0);
+      take(ld.cost_usd_per_teu, "cost_usd_per_teu", 0.0);
+      take(ld.speed_kmh, "speed_kmh", 1e-9);
+      take(ld.capacity_teu_per_day, "capacity_teu_per_day", 1e-9);
+      take(ld.wait_h, "wait_h", 0.0);
+      if (ld.cost_usd_per_teu_km && ld.cost_usd_per_teu)
+        yr.fail(kv.second, "cost_usd_per_teu", "give cost_usd_per_teu_km or cost_usd_per_teu, not both");
+      ld.where = where;
+    } else if (kind && !network::is_gas_kind(*kind)) {
+      yr.expect_map(kv.second, "defaults " + key, {"dwell_h", "handling_usd_per_teu", "capacity_teu_per_day"});
+      auto& nd = out.nodes[*kind];
+      if (const auto v = yr.optional_number(kv.second, "dwell_h", 0.0)) nd.dwell_h = v;
+      if (const auto v = yr.optional_number(kv.second, "handling_usd_per_teu", 0.0)) nd.handling_usd_per_teu = v;
+      if (const auto v = yr.optional_number(kv.second, "capacity_teu_per_day", 1e-9)) nd.capacity_teu_per_day = v;
+      nd.where = where;
+    } else {
+      yr.fail(kv.first, "defaults",
+              "unknown link mode or node kind '" + key + "' (expected rail, road, sea, ferry, terminal, border, port or junction)");
+    }
+  }
+}
+
 }  // namespace
 
 const Commodity* Scenario::find_commodity(std::string_view commodity) const {
@@ -137,7 +190,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
   const YAML::Node root = yr.parse();
   yr.expect_map(root, "scenario",
                 {"extends", "name", "description", "network", "commodities", "demand", "demand_csv", "route_families",
-                 "freight", "output", "add", "edits", "events", "gas"});
+                 "defaults", "freight", "output", "add", "edits", "events", "gas"});
   const fs::path dir = file.parent_path();
   const std::string fname = file.string();
 
@@ -163,7 +216,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
     s.network = NetworkSource{};
     s.network.dataset = resolve(dir, net.as<std::string>());
   } else {
-    yr.expect_map(net, "network", {"dataset", "nodes", "links", "snap_tolerance_km"});
+    yr.expect_map(net, "network", {"dataset", "nodes", "links", "snap_tolerance_km", "geometry_checks"});
     s.network = NetworkSource{};
     if (auto ds = yr.optional_text(net, "dataset")) {
       if (net["nodes"] || net["links"]) yr.fail(net, "dataset", "give either dataset or nodes and links, not both");
@@ -173,7 +226,10 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
       s.network.links = resolve(dir, yr.text(net, "links"));
     }
     s.network.snap_tolerance_km = yr.optional_number(net, "snap_tolerance_km", 0.0).value_or(1.0);
+    if (const YAML::Node gc = net["geometry_checks"]) s.network.geometry_checks = parse_geometry_checks(yr, gc);
   }
+
+  if (const YAML::Node d = root["defaults"]) parse_defaults(yr, d, s.defaults);
 
   // commodities
   if (const YAML::Node cs = root["commodities"]) {
@@ -375,9 +431,7 @@ void check_against(const Scenario& s, const network::Network& net) {
     if (!idx) {
       problems.add(id.file, "line " + std::to_string(id.line),
                    std::string(role) + " '" + id.value + "' is not a node of the network");
-    } else if (net.nodes()[*idx].kind == network::NodeKind::gas_source ||
-               net.nodes()[*idx].kind == network::NodeKind::gas_sink ||
-               net.nodes()[*idx].kind == network::NodeKind::compressor) {
+    } else if (network::is_gas_kind(net.nodes()[*idx].kind)) {
       problems.add(id.file, "line " + std::to_string(id.line),
                    std::string(role) + " '" + id.value + "' is a gas node, not a freight node");
     }

@@ -31,6 +31,7 @@ struct NetworkSource {
   std::filesystem::path nodes;    ///< otherwise these two
   std::filesystem::path links;
   double snap_tolerance_km = 1.0;
+  network::GeometryChecks geometry_checks;  ///< `network: {geometry_checks: ...}`
 };
 
 struct Commodity {
@@ -108,6 +109,7 @@ struct Scenario {
   std::vector<Commodity> commodities;
   std::vector<DemandRow> demand;
   std::vector<RouteFamily> route_families;
+  network::AttributeDefaults defaults;  ///< `defaults:` per link mode and node kind (children override parents key by key)
   FreightSettings freight;
   std::optional<std::filesystem::path> output_dir;  ///< resolved against the scenario's folder
   std::vector<std::filesystem::path> input_files;   ///< every file read: the scenario, its OD matrices

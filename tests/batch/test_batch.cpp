@@ -13,7 +13,7 @@
 #include "sim/batch/study.hpp"
 #include "sim/freight/assignment.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 #include "tests/support/mini_network.hpp"
 #include "tests/support/run_cli.hpp"
 
@@ -321,7 +321,9 @@ TEST_CASE("a kept variant's folder is the folder corridor run writes: equilibriu
 
 TEST_CASE("a kept variant whose extra results cannot be made is a failed row, and the study goes on", "[batch][e2e]") {
   StudyFixture f;
-  f.dir.write("events.yaml", "extends: base.yaml\nevents: {horizon_dayz: 30}\n");
+  // The events section is valid, but names a node the network lacks: only a variant that runs the event
+  // simulation (a kept one, as `corridor run` would) finds out.
+  f.dir.write("events.yaml", "extends: base.yaml\nevents:\n  horizon_days: 30\n  disruptions: [{id: NOWHERE, from_day: 1, to_day: 2}]\n");
   const auto file = f.dir.write("study.yaml", R"(base: events.yaml
 cases:
   - {name: kept}
@@ -335,15 +337,15 @@ keep: [kept]
   REQUIRE(rows.size() == 3);
   CHECK(rows[1][1] == "kept");
   CHECK(rows[1][3] == "error");
-  CHECK_THAT(rows[1].back(), Contains("kept results: ") && Contains("events.yaml: line 2") && Contains("horizon_dayz"));
-  CHECK(rows[2][3] == "ok");  // the events section matters only for full results
+  CHECK_THAT(rows[1].back(), Contains("events.yaml: line 4") && Contains("NOWHERE"));
+  CHECK(rows[2][3] == "ok");  // the event simulation runs only for full results
   CHECK_FALSE(fs::exists(f.dir / "out/kept/s00000"));
 }
 
 TEST_CASE("all-or-nothing gives the same results on any number of threads", "[freight]") {
   // The bundled baseline with the synthetic-scale code path: one tree per origin, built by workers.
   scenario::Scenario s = scenario::load(fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml");
-  const network::Network net = app::prepare(s);
+  const network::Network net = run::prepare(s);
   const auto one = freight::assign_all_or_nothing(net, s, 1);
   REQUIRE(one.od.size() > 20);
   for (unsigned threads : {2u, 3u, 64u}) {

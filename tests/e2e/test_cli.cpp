@@ -65,11 +65,12 @@ TEST_CASE("the results folder has every file, and links.geojson reads back throu
   const auto out = net.dir / "results";
   const auto r = run_corridor({"run", yaml.string(), "--out", out.string()});
   REQUIRE(r.status == 0);
-  for (const char* f : {"links.geojson", "nodes.geojson", "od.csv", "routes.csv", "summary.json"}) CHECK(fs::exists(out / f));
+  for (const char* f : {"links.geojson", "nodes.geojson", "od.csv", "od_routes.csv", "routes.csv", "summary.json", ".corridor"})
+    CHECK(fs::exists(out / f));
   // Nothing else: no temporary or partial files left beside or inside the folder.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++entries;
-  CHECK(entries == 5);
+  CHECK(entries == 7);
   for (const auto& e : fs::directory_iterator(net.dir.path())) CHECK_THAT(e.path().filename().string(), !Contains("partial"));
 
   const std::string links_text = read_file(out / "links.geojson");
@@ -112,7 +113,8 @@ TEST_CASE("od.csv gives names, route, transit days and each route family's days"
   std::getline(csv, row);
   CHECK(header ==
         "origin,origin_name,destination,destination_name,commodity,demand_teu_per_year,assigned_teu_per_year,"
-        "unserved_teu_per_year,route_family,transit_time_h,transit_days,cost_usd_per_teu,length_km,route,"
+        "unserved_teu_per_year,route_family,transit_time_h,transit_days,cost_usd_per_teu,tariffs_and_fees_usd_per_teu,"
+        "length_km,route,"
         "routes_used,main_route_share,route_shares,"
         "overland_transit_days,overland_cost_usd_per_teu,sea_transit_days,sea_cost_usd_per_teu");
   CHECK_THAT(row, Contains("X,Xi'an test,D,Duisburg test,containers,36500.0,36500.0,0.0,overland,"));

@@ -28,15 +28,15 @@ void write_two_routes(const TempDir& dir) {
  {"type": "Feature", "properties": {"id": "B", "kind": "junction"}, "geometry": {"type": "Point", "coordinates": [61.0, 44.5]}},
  {"type": "Feature", "properties": {"id": "D", "kind": "terminal"}, "geometry": {"type": "Point", "coordinates": [62.0, 45.0]}}]})");
   dir.write("links.geojson", R"({"type": "FeatureCollection", "features": [
- {"type": "Feature", "properties": {"id": "XA", "from": "X", "to": "A", "mode": "rail", "gauge_mm": 1520, "length_km": 500, "speed_kmh": 50, "capacity_teu_per_day": 100}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 45.5]]}},
- {"type": "Feature", "properties": {"id": "AD", "from": "A", "to": "D", "mode": "rail", "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 45.5], [62.0, 45.0]]}},
- {"type": "Feature", "properties": {"id": "XB", "from": "X", "to": "B", "mode": "rail", "gauge_mm": 1520, "length_km": 750, "speed_kmh": 50, "capacity_teu_per_day": 100}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 44.5]]}},
- {"type": "Feature", "properties": {"id": "BD", "from": "B", "to": "D", "mode": "rail", "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 44.5], [62.0, 45.0]]}}]})");
+ {"type": "Feature", "properties": {"id": "XA", "from": "X", "to": "A", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 500, "speed_kmh": 50, "capacity_teu_per_day": 100}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 45.5]]}},
+ {"type": "Feature", "properties": {"id": "AD", "from": "A", "to": "D", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 45.5], [62.0, 45.0]]}},
+ {"type": "Feature", "properties": {"id": "XB", "from": "X", "to": "B", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 750, "speed_kmh": 50, "capacity_teu_per_day": 100}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 44.5]]}},
+ {"type": "Feature", "properties": {"id": "BD", "from": "B", "to": "D", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 44.5], [62.0, 45.0]]}}]})");
 }
 
 std::string two_routes_scenario(const std::string& method, double teu_per_day) {
   std::ostringstream s;
-  s << "name: two_routes\nnetwork: {nodes: nodes.geojson, links: links.geojson}\n"
+  s << "name: two_routes\nnetwork: {nodes: nodes.geojson, links: links.geojson, geometry_checks: {mode: off}}\n"  // a sketch with given lengths
     << "commodities:\n  containers: {value_of_time_usd_per_teu_h: 10.0, modes: [rail]}\n"
     << "demand:\n  - {origin: X, destination: D, teu_per_year: " << teu_per_day * 365.0 << "}\n"
     << "freight:\n  method: " << method << "\n  relative_gap: 1.0e-10\n"
@@ -208,8 +208,8 @@ TEST_CASE("corridor run: an equilibrium that does not reach its gap exits 2 and 
   std::string nodes = read_file(dir / "nodes.geojson"), links = read_file(dir / "links.geojson");
   nodes.replace(nodes.rfind("]}"), 2, R"(, {"type": "Feature", "properties": {"id": "C", "kind": "junction"}, "geometry": {"type": "Point", "coordinates": [61.0, 44.0]}}]})");
   links.replace(links.rfind("]}"), 2, R"(,
- {"type": "Feature", "properties": {"id": "XC", "from": "X", "to": "C", "mode": "rail", "gauge_mm": 1520, "length_km": 550, "speed_kmh": 50, "capacity_teu_per_day": 80}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 44.0]]}},
- {"type": "Feature", "properties": {"id": "CD", "from": "C", "to": "D", "mode": "rail", "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 44.0], [62.0, 45.0]]}}]})");
+ {"type": "Feature", "properties": {"id": "XC", "from": "X", "to": "C", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 550, "speed_kmh": 50, "capacity_teu_per_day": 80}, "geometry": {"type": "LineString", "coordinates": [[60.0, 45.0], [61.0, 44.0]]}},
+ {"type": "Feature", "properties": {"id": "CD", "from": "C", "to": "D", "mode": "rail","cost_usd_per_teu":0, "gauge_mm": 1520, "length_km": 10, "speed_kmh": 1000}, "geometry": {"type": "LineString", "coordinates": [[61.0, 44.0], [62.0, 45.0]]}}]})");
   dir.write("nodes.geojson", nodes);
   dir.write("links.geojson", links);
   std::string yaml = two_routes_scenario("user_equilibrium", 300.0);

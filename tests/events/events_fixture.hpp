@@ -31,7 +31,7 @@ struct LineNet {
         const std::string id = nodes[i].first + nodes[i + 1].first;
         geo::Feature e = link(id, nodes[i].first, nodes[i + 1].first, {60.0 + static_cast<double>(i), 45.0},
                               {61.0 + static_cast<double>(i), 45.0},
-                              {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"length_km", num(100)},
+                              {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1520)}, {"length_km", num(100)},
                                {"speed_kmh", num(100)}});
         for (const auto& [key, attrs] : link_attrs)
           if (key == id)

@@ -40,7 +40,7 @@ events::NodeServerSettings server(const std::string& id, int servers, double ser
 
 TEST_CASE("A D/D/1 border below capacity makes no train wait; above capacity the n-th train waits (n-1)(s-a)",
           "[events]") {
-  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}}}, {"C", {}}});
+  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(0)}}}, {"C", {}}});
   SECTION("arrivals every 1.2 h, service 1 h: no wait, sojourn 1 h, utilization 1/1.2") {
     auto s = settings(30);
     s.nodes.push_back(server("B", 1, 1.0));
@@ -68,7 +68,7 @@ TEST_CASE("A D/D/1 border below capacity makes no train wait; above capacity the
 }
 
 TEST_CASE("An M/M/1 border reproduces the textbook mean wait rho / (mu - lambda) within 3%", "[events]") {
-  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}}}, {"C", {}}});
+  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(0)}}}, {"C", {}}});
   auto s = settings(100000);  // about 1.9 million trains
   s.timetable.kind = events::TimetableKind::poisson;
   s.seed = 2026;
@@ -87,7 +87,7 @@ TEST_CASE("An M/M/1 border reproduces the textbook mean wait rho / (mu - lambda)
 }
 
 TEST_CASE("An M/M/c yard with 3 tracks matches the Erlang C mean wait", "[events]") {
-  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}}}, {"C", {}}});
+  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(0)}}}, {"C", {}}});
   auto s = settings(50000);
   s.timetable.kind = events::TimetableKind::poisson;
   s.nodes.push_back(server("B", 3, 2.0, events::ServiceDistribution::exponential));
@@ -101,8 +101,8 @@ TEST_CASE("An M/M/c yard with 3 tracks matches the Erlang C mean wait", "[events
 }
 
 TEST_CASE("Cargo arriving uniformly at a weekly ferry waits half a week on average", "[events]") {
-  LineNet c({{"P", {{"kind", text("port")}}}, {"Q", {{"kind", text("port")}}}},
-            {{"PQ", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(1)}}}});
+  LineNet c({{"P", {{"kind", text("port")}, {"dwell_h", num(0)}}}, {"Q", {{"kind", text("port")}, {"dwell_h", num(0)}}}},
+            {{"PQ", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(1)}}}});
   auto s = settings(364);  // 52 weeks
   const auto r = events::simulate(c.net, c.scenario, {c.od({"P", "Q"}, 24)}, s);
   REQUIRE(r.ferries.size() == 1);
@@ -117,8 +117,8 @@ TEST_CASE("Cargo arriving uniformly at a weekly ferry waits half a week on avera
 }
 
 TEST_CASE("Cargo waits for the next sailing with room, and storms cancel sailings", "[events]") {
-  LineNet c({{"P", {{"kind", text("port")}}}, {"Q", {{"kind", text("port")}}}},
-            {{"PQ", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"wait_h", num(12)}}}});
+  LineNet c({{"P", {{"kind", text("port")}, {"dwell_h", num(0)}}}, {"Q", {{"kind", text("port")}, {"dwell_h", num(0)}}}},
+            {{"PQ", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"wait_h", num(12)}}}});
   auto s = settings(28);
   events::FerrySettings f;
   f.id = at("PQ");
@@ -142,8 +142,8 @@ TEST_CASE("Cargo waits for the next sailing with room, and storms cancel sailing
 }
 
 TEST_CASE("Random weather outages close a ferry for about the share of the year they are expected to", "[events]") {
-  LineNet c({{"P", {{"kind", text("port")}}}, {"Q", {{"kind", text("port")}}}},
-            {{"PQ", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(7)}}}});
+  LineNet c({{"P", {{"kind", text("port")}, {"dwell_h", num(0)}}}, {"Q", {{"kind", text("port")}, {"dwell_h", num(0)}}}},
+            {{"PQ", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(7)}}}});
   auto s = settings(365.0 * 1000);
   s.weather = events::WeatherModel{4.0, 7.5};  // 30 days a year on average
   const auto r = events::simulate(c.net, c.scenario, {c.od({"P", "Q"}, 1)}, s);
@@ -197,8 +197,8 @@ TEST_CASE("A link closed by a disruption makes trains wait before it", "[events]
 TEST_CASE("A route share of 0.3 sends 3 of every 10 trains its way", "[events]") {
   // Two parallel links between A and B: "AB" and a second, longer one.
   geo::Layer n = layer("nodes", {node("A", 60, 45, {{"kind", text("terminal")}}), node("B", 61, 45, {{"kind", text("terminal")}})});
-  geo::Layer l = layer("links", {link("AB", "A", "B", {60, 45}, {61, 45}, {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"length_km", num(100)}, {"speed_kmh", num(100)}}),
-                                 link("AB2", "A", "B", {60, 45}, {61, 45}, {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"length_km", num(200)}, {"speed_kmh", num(100)}})});
+  geo::Layer l = layer("links", {link("AB", "A", "B", {60, 45}, {61, 45}, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1520)}, {"length_km", num(100)}, {"speed_kmh", num(100)}}),
+                                 link("AB2", "A", "B", {60, 45}, {61, 45}, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1520)}, {"length_km", num(200)}, {"speed_kmh", num(100)}})});
   const auto net = network::Network::build(n, l);
   scenario::Scenario sc;
   events::OdRoutes od;
@@ -237,7 +237,7 @@ TEST_CASE("Little's law holds on every node and TEU are conserved per OD in a bu
              {"C", {{"kind", text("port")}, {"dwell_h", num(3)}}},
              {"D", {{"kind", text("border")}, {"dwell_h", num(0)}, {"capacity_teu_per_day", num(400)}}},
              {"E", {}}},
-            {{"CD", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(3)}}}});
+            {{"CD", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(3)}}}});
   auto s = settings(2000, 20.0);
   s.timetable.kind = events::TimetableKind::poisson;
   s.weather = events::WeatherModel{6, 3};
@@ -264,9 +264,9 @@ TEST_CASE("Little's law holds on every node and TEU are conserved per OD in a bu
 TEST_CASE("The same seed gives the same bytes; another seed gives other draws", "[events]") {
   LineNet c({{"A", {}},
              {"B", {{"kind", text("border")}, {"dwell_h", num(6)}, {"capacity_teu_per_day", num(200)}}},
-             {"C", {{"kind", text("port")}}},
+             {"C", {{"kind", text("port")}, {"dwell_h", num(0)}}},
              {"D", {}}},
-            {{"CD", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(2)}}}});
+            {{"CD", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(2)}}}});
   auto s = settings(365, 20.0);
   s.timetable.kind = events::TimetableKind::poisson;
   s.weather = events::WeatherModel{4, 7.5};
@@ -277,7 +277,7 @@ TEST_CASE("The same seed gives the same bytes; another seed gives other draws", 
     s2.seed = seed;
     const auto r = events::simulate(c.net, c.scenario, ods, s2);
     return app::events_timeseries_csv(c.net, r) + app::events_od_csv(c.net, r) + app::events_nodes_csv(c.net, r) +
-           app::events_links_csv(c.net, r) + app::events_ferries_csv(c.net, r) + app::event_kpis(c.net, r).dump();
+           app::events_links_csv(c.net, r) + app::events_ferries_csv(c.net, r) + app::event_kpis_json(c.net, r, events::event_kpis(r)).dump();
   };
   const std::string a = bytes(11), b = bytes(11), other = bytes(12);
   CHECK(a == b);
@@ -361,9 +361,9 @@ TEST_CASE("An id in the events section that is not in the network is an error na
 }
 
 TEST_CASE("A node capacity in trains a day and a ferry capacity in wagons become servers and room", "[events]") {
-  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(6)}}}, {"C", {{"kind", text("port")}}},
-             {"D", {{"kind", text("port")}}}},
-            {{"CD", {{"mode", text("ferry")}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(7)}}}});
+  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(6)}}}, {"C", {{"kind", text("port")}, {"dwell_h", num(0)}}},
+             {"D", {{"kind", text("port")}, {"dwell_h", num(0)}}}},
+            {{"CD", {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", geo::Value{}}, {"sailings_per_week", num(7)}}}});
   auto s = settings(20, 40.0);
   events::NodeServerSettings b;
   b.id = at("B");
@@ -381,7 +381,7 @@ TEST_CASE("A node capacity in trains a day and a ferry capacity in wagons become
 }
 
 TEST_CASE("A yard with storage for 3 trains holds the rest upstream, never queueing more than 3", "[events]") {
-  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}}}, {"C", {}}});
+  LineNet c({{"A", {}}, {"B", {{"kind", text("border")}, {"dwell_h", num(0)}}}, {"C", {}}});
   auto s = settings(30);
   auto b = server("B", 1, 2.0);  // 12 trains a day of capacity
   b.storage_trains = 3;

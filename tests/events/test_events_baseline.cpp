@@ -7,7 +7,7 @@
 #include "sim/events/simulator.hpp"
 #include "sim/freight/assignment.hpp"
 #include "tools/app/events_output.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace corridor;
@@ -15,7 +15,7 @@ using namespace corridor;
 TEST_CASE("A year of the bundled baseline runs with every OD's trains conserved and Little's law on every node",
           "[events][baseline]") {
   auto sc = scenario::load(std::filesystem::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml");
-  const auto net = app::prepare(sc);
+  const auto net = run::prepare(sc);
   const auto freight = freight::assign_all_or_nothing(net, sc);
   events::EventSettings s;
   s.horizon_days = 365;
@@ -74,7 +74,7 @@ TEST_CASE("A year of the bundled baseline runs with every OD's trains conserved 
   const auto again = events::simulate(net, sc, routes, s);
   CHECK(app::events_od_csv(net, again) == app::events_od_csv(net, r));
   CHECK(app::events_timeseries_csv(net, again) == app::events_timeseries_csv(net, r));
-  const auto kpis = app::event_kpis(net, r);
+  const auto kpis = app::event_kpis_json(net, r, events::event_kpis(r));
   CHECK(kpis["teu_delivered"].get<double>() > 0.0);
 }
 
@@ -94,7 +94,7 @@ TEST_CASE("The events section shown in docs/events.md reads and runs on the bund
   s.horizon_days = 60;
 
   auto sc = scenario::load(std::filesystem::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml");
-  const auto net = app::prepare(sc);
+  const auto net = run::prepare(sc);
   const auto routes = events::routes_from_assignment(net, freight::assign_all_or_nothing(net, sc), s);
   const auto r = events::simulate(net, sc, routes, s);
   CHECK(r.events > 0);

@@ -37,7 +37,8 @@ network::Network corridor_net(double ferry_sailings_per_week = 0.0) {
                        {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"speed_kmh", num(40)}, {"length_km", num(400)},
                         {"cost_usd_per_teu", num(200)}, {"directed", true}}),
                   link("DX", "D", "X", {10, 0}, {20, 20},
-                       {{"mode", text("road")}, {"speed_kmh", num(60)}, {"length_km", num(600)}, {"status", text("closed")}})}));
+                       {{"mode", text("road")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(60)}, {"length_km", num(600)}, {"status", text("closed")}})}),
+      schematic());
 }
 
 const std::set<network::Mode> kAllFreight{network::Mode::rail, network::Mode::road, network::Mode::sea, network::Mode::ferry};

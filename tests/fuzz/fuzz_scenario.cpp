@@ -32,8 +32,8 @@ const network::Network& base_network() {
     const auto links = test::layer(
         "links.geojson",
         {link("AB", "A", "B", {100.0, 40.0}, {80.0, 45.0},
-              {{"mode", text("rail")}, {"gauge_mm", num(1435)}, {"speed_kmh", num(50)}, {"capacity_teu_per_day", num(400)}}),
-         link("BC", "B", "C", {80.0, 45.0}, {10.0, 51.0}, {{"mode", text("rail")}, {"gauge_mm", num(1435)}, {"speed_kmh", num(40)}}),
+              {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1435)}, {"speed_kmh", num(50)}, {"capacity_teu_per_day", num(400)}}),
+         link("BC", "B", "C", {80.0, 45.0}, {10.0, 51.0}, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1435)}, {"speed_kmh", num(40)}}),
          link("YZ", "Y", "Z", {30.0, 40.0}, {32.0, 39.0}, {{"mode", text("pipeline")}, {"diameter_mm", num(1000)}})});
     return network::Network::build(nodes, links);
   }();

@@ -15,13 +15,13 @@ namespace {
 // Three nodes along a parallel: A (gauge 1435) - B (gauge change) - C (gauge 1520).
 geo::Layer three_nodes() {
   return layer("nodes.geojson", {node("A", 80.0, 44.0, {{"kind", text("terminal")}, {"dwell_h", num(6)}}),
-                                 node("B", 81.0, 44.0, {{"kind", text("border")}, {"gauge_change", true}}),
+                                 node("B", 81.0, 44.0, {{"kind", text("border")}, {"dwell_h", num(0)}, {"gauge_change", true}}),
                                  node("C", 82.0, 44.0, {{"kind", text("terminal")}})});
 }
 
 geo::Feature rail(const std::string& id, const std::string& from, const std::string& to, geo::LonLat a, geo::LonLat b,
                   double gauge) {
-  return link(id, from, to, a, b, {{"mode", text("rail")}, {"gauge_mm", num(gauge)}, {"speed_kmh", num(40)}});
+  return link(id, from, to, a, b, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(gauge)}, {"speed_kmh", num(40)}});
 }
 
 std::vector<std::string> problems_of(const geo::Layer& nodes, const geo::Layer& links, network::BuildOptions opt = {}) {
@@ -91,9 +91,9 @@ TEST_CASE("every validation problem is reported at once, each naming file and fe
       rail("AB", "A", "B", {80, 44}, {81, 44}, 1435),
       rail("AB", "A", "B", {80, 44}, {81, 44}, 1435),                                    // duplicate id
       rail("BX", "B", "X", {81, 44}, {82, 44}, 1435),                                    // unknown to
-      link("BC", "B", "C", {81, 44}, {82, 44}, {{"mode", text("rail")}, {"gauge_mm", num(1435)}}),  // no speed
-      link("CE", "C", "E", {82, 44}, {84, 44}, {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"speed_kmh", num(-5)}}),
-      link("CC", "C", "C", {82, 44}, {82.1, 44}, {{"mode", text("road")}, {"speed_kmh", num(60)}}),  // self-loop
+      link("BC", "B", "C", {81, 44}, {82, 44}, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1435)}}),  // no speed
+      link("CE", "C", "E", {82, 44}, {84, 44}, {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1520)}, {"speed_kmh", num(-5)}}),
+      link("CC", "C", "C", {82, 44}, {82.1, 44}, {{"mode", text("road")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(60)}}),  // self-loop
       link("P", "A", "E", {80, 44}, {84, 44}, {{"mode", text("pipeline")}}),             // no diameter
       link("H", "A", "E", {80, 44}, {84, 44}, {{"mode", text("hovercraft")}}),           // unknown mode
       empty});
@@ -143,9 +143,9 @@ TEST_CASE("NaN and infinite attribute values are rejected", "[network]") {
 TEST_CASE("ferry sailings give the mean wait for a departure, and planned links start closed", "[network]") {
   const auto nodes = layer("n", {node("P", 51, 43), node("Q", 49, 40)});
   const auto links = layer("l", {link("F", "P", "Q", {51, 43}, {49, 40},
-                                      {{"mode", text("ferry")}, {"speed_kmh", num(26)}, {"sailings_per_week", num(2)}}),
+                                      {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(26)}, {"sailings_per_week", num(2)}}),
                                  link("G", "P", "Q", {51, 43}, {49, 40},
-                                      {{"mode", text("ferry")}, {"speed_kmh", num(26)}, {"status", text("planned")}})});
+                                      {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(26)}, {"status", text("planned")}})});
   const auto net = network::Network::build(nodes, links);
   // Two sailings a week: a uniform arrival waits half of 84 h on average.
   CHECK(net.links()[0].wait_h == Approx(42.0));
@@ -165,8 +165,8 @@ TEST_CASE("trains per day times TEU per train give a link's capacity", "[network
 
 TEST_CASE("the summary counts components over open links", "[network]") {
   const auto nodes = layer("n", {node("A", 0, 0), node("B", 1, 0), node("C", 5, 5), node("D", 6, 5)});
-  const auto links = layer("l", {link("AB", "A", "B", {0, 0}, {1, 0}, {{"mode", text("road")}, {"speed_kmh", num(60)}}),
-                                 link("CD", "C", "D", {5, 5}, {6, 5}, {{"mode", text("road")}, {"speed_kmh", num(60)}})});
+  const auto links = layer("l", {link("AB", "A", "B", {0, 0}, {1, 0}, {{"mode", text("road")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(60)}}),
+                                 link("CD", "C", "D", {5, 5}, {6, 5}, {{"mode", text("road")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(60)}})});
   const auto s = network::summarize(network::Network::build(nodes, links));
   CHECK(s.component_count == 2);
   CHECK(s.links_by_mode.size() == 1);

@@ -13,6 +13,7 @@
 #include "geo/error.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tools/app/output_folder.hpp"
 #include "tools/app/report.hpp"
 
 using namespace corridor::test;
@@ -101,8 +102,10 @@ std::size_t bundled_count(const std::string& layer) {
   return feature_count(fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/network" / (layer + ".geojson"));
 }
 
-/// A small gas run's results: two pipeline lines with compressors between pipes, one rail link.
+/// A small gas run's results: two pipeline lines with compressors between pipes, one rail link; marked
+/// as a results folder of corridor run.
 void write_gas_results(const TempDir& dir) {
+  corridor::app::write_marker(dir.path(), corridor::app::FolderKind::run);
   auto pipe = [](const std::string& id, const std::string& from, const std::string& to, const std::string& line,
                  double x0, double y0, double x1, double y1, double km, double pin, double pout, double flow) {
     return json{{"type", "Feature"},
@@ -294,7 +297,10 @@ TEST_CASE("report on a folder that is not a results folder, or with a broken fil
   };
   CHECK_THAT(problem(dir / "nowhere"), Contains("nowhere") && Contains("not found"));
   CHECK_THAT(problem(dir.path()), Contains("not a results folder"));
+  dir.write("links.geojson", R"({"type":"FeatureCollection","features":[]})");
+  CHECK_THAT(problem(dir.path()), Contains("not a results folder") && Contains(".corridor"));  // results-like, but not corridor's
 
+  corridor::app::write_marker(dir.path(), corridor::app::FolderKind::run);
   dir.write("links.geojson", R"({"type":"FeatureCollection","features":[)");
   CHECK_THAT(problem(dir.path()), Contains("links.geojson") && Contains("not valid JSON"));
 

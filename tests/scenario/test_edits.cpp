@@ -16,7 +16,7 @@ namespace {
 network::Network small_corridor() {
   auto rail = [](const char* id, const char* from, const char* to, geo::LonLat a, geo::LonLat b, double cap) {
     return link(id, from, to, a, b,
-                {{"mode", text("rail")}, {"gauge_mm", num(1520)}, {"speed_kmh", num(40)}, {"capacity_teu_per_day", num(cap)}});
+                {{"mode", text("rail")}, {"cost_usd_per_teu", num(0)}, {"gauge_mm", num(1520)}, {"speed_kmh", num(40)}, {"capacity_teu_per_day", num(cap)}});
   };
   return network::Network::build(
       layer("n", {node("CN1", 117.0, 49.0, {{"country", text("CN")}, {"kind", text("terminal")}}),
@@ -28,7 +28,7 @@ network::Network small_corridor() {
       layer("l", {rail("A", "CN1", "RU1", {117.0, 49.0}, {117.5, 49.7}, 1000), rail("B", "RU1", "RU2", {117.5, 49.7}, {37.6, 55.7}, 2000),
                   rail("C", "RU2", "BY1", {37.6, 55.7}, {23.7, 52.1}, 2000), rail("D", "BY1", "PL1", {23.7, 52.1}, {21.0, 52.2}, 500),
                   link("F", "CN1", "PL1", {117.0, 49.0}, {21.0, 52.2},
-                       {{"mode", text("ferry")}, {"speed_kmh", num(20)}, {"sailings_per_week", num(2)}, {"status", text("planned")}})}));
+                       {{"mode", text("ferry")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(20)}, {"sailings_per_week", num(2)}, {"status", text("planned")}})}));
 }
 
 scenario::Scenario load_with_edits(TempDir& dir, const std::string& edits) {

@@ -94,7 +94,7 @@ TEST_CASE("ids a scenario names are checked against the network, by line", "[sce
   using namespace corridor::test;
   const auto net = network::Network::build(
       layer("n", {node("A", 0, 0), node("B", 1, 0), node("G", 2, 0, {{"kind", text("gas_sink")}}), node("H", 3, 0)}),
-      layer("l", {link("AB", "A", "B", {0, 0}, {1, 0}, {{"mode", text("road")}, {"speed_kmh", num(50)}}),
+      layer("l", {link("AB", "A", "B", {0, 0}, {1, 0}, {{"mode", text("road")}, {"cost_usd_per_teu", num(0)}, {"speed_kmh", num(50)}}),
                   link("GH", "G", "H", {2, 0}, {3, 0}, {{"mode", text("pipeline")}, {"diameter_mm", num(1000)}})}));
   test::TempDir dir("scn");
   const auto f = dir.write("s.yaml", R"(network: n.gpkg

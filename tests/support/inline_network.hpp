@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "geo/feature.hpp"
+#include "sim/network/network.hpp"
 
 namespace corridor::test {
 
@@ -39,6 +40,13 @@ inline geo::Layer layer(const std::string& source, std::initializer_list<geo::Fe
   l.name = source;
   l.features = features;
   return l;
+}
+
+/// Build options for a network drawn as a sketch whose lengths are given (geometry checks off).
+inline network::BuildOptions schematic() {
+  network::BuildOptions o;
+  o.checks.mode = network::GeometryChecks::Mode::off;
+  return o;
 }
 
 inline geo::Value text(const char* s) { return std::string(s); }

@@ -17,10 +17,11 @@
 #include "geo/error.hpp"
 #include "geo/writer.hpp"
 #include "sim/batch/runner.hpp"
+#include "sim/run/load.hpp"
+#include "sim/run/run.hpp"
 #include "tools/app/mpi_session.hpp"
-#include "tools/app/network_io.hpp"
+#include "tools/app/output_folder.hpp"
 #include "tools/app/results_folder.hpp"
-#include "tools/app/run_results.hpp"
 
 namespace corridor::app {
 
@@ -77,8 +78,8 @@ private:
 /// Identifies a study's rows: the same study file content and variant list, or a refusal to mix.
 nlohmann::ordered_json fingerprint(const batch::Study& study, const std::vector<batch::Variant>& variants) {
   return {{"study", study.name},
-          {"study_sha256", sha256_file(study.file)},
-          {"base_sha256", sha256_file(study.base_scenario)},
+          {"study_sha256", run::sha256_file(study.file)},
+          {"base_sha256", run::sha256_file(study.base_scenario)},
           {"variants", variants.size()},
           {"columns", batch::kpi_header(study)}};
 }
@@ -124,12 +125,14 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
   // Inputs of every case, read once; cases sharing a network source share the read.
   std::vector<batch::CaseInputs> cases;
   std::map<std::string, network::Network> networks;
+  std::vector<fs::path> study_inputs{study.file};  // what the study folder may never hold
   for (const auto& kase : study.cases) {
     scenario::Scenario s = scenario::load(kase.scenario.value_or(study.base_scenario));
+    for (auto& p : run::input_paths(s)) study_inputs.push_back(std::move(p));
     std::string key = s.network.dataset.string() + "|" + s.network.nodes.string() + "|" + s.network.links.string();
     for (const auto& a : s.additions) key += "|" + a.dataset.string() + a.nodes.string() + a.links.string();
     auto it = networks.find(key);
-    if (it == networks.end()) it = networks.emplace(key, load_network(s)).first;
+    if (it == networks.end()) it = networks.emplace(key, run::load_network(s)).first;
     cases.push_back({std::move(s), it->second});
   }
 
@@ -137,8 +140,11 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
   const fs::path rows_dir = dir / "rows";
   const auto identity = fingerprint(study, variants);
   if (mpi.rank() == 0) {
-    if (options.fresh) fs::remove_all(dir);
+    // The study folder is resumed in place: it must be absent, empty or a study folder corridor wrote.
+    check_output_folder(dir, FolderKind::study, study_inputs);
+    if (options.fresh && marker_kind(dir) == FolderKind::study) fs::remove_all(dir);
     fs::create_directories(dir);
+    if (!marker_kind(dir)) write_marker(dir, FolderKind::study);
     const fs::path id_file = dir / "study.json";
     if (fs::exists(id_file)) {
       std::ifstream in(id_file);
@@ -171,10 +177,8 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
   // On several ranks each reports its own share; rank 0 draws it.
   run.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   run.keep = [&](const batch::Variant& v, const batch::Outcome& o) {
-    // The folder `corridor run` would write for this variant: bottlenecks, events and gas included.
-    const RunResults full = complete_run(*o.network, *o.scenario, *o.results, {true, o.iterations, o.relative_gap},
-                                         read_run_settings(*o.scenario));
-    write_results(dir / "kept" / v.id, *o.network, *o.scenario, *o.results, 0.0, full.extras);
+    // The folder `corridor run` would write for this variant: the same results value, formatted the same way.
+    write_results(dir / "kept" / v.id, *o.results, 0.0, study_inputs);
   };
   const batch::RunSummary summary = batch::run_variants(study, cases, variants, run);
 

@@ -6,6 +6,7 @@
 
 #include "geo/csv.hpp"
 #include "geo/writer.hpp"
+#include "tools/app/number_text.hpp"
 
 namespace corridor::app {
 
@@ -13,17 +14,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-/// A number with fixed decimals (stable bytes for the same results).
-std::string num(double x, int decimals = 3) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  return buf;
-}
-
-double rounded(double x, int decimals = 4) {
-  const double f = std::pow(10.0, decimals);
-  return std::round(x * f) / f;
-}
+std::string num(double x, int decimals = 3) { return fixed(x, decimals); }
 
 const std::string& node_id(const network::Network& net, std::size_t i) { return net.nodes()[i].id; }
 const std::string& link_id(const network::Network& net, std::size_t i) { return net.links()[i].id; }
@@ -140,62 +131,35 @@ void write_event_results(const std::filesystem::path& dir, const network::Networ
   geo::write_text(dir / "events_ferries.csv", events_ferries_csv(net, results));
 }
 
-ordered_json event_kpis(const network::Network& net, const events::EventResults& r) {
-  double released = 0, delivered = 0, in_system = 0, demand = 0;
-  double wait_node = 0, wait_ferry = 0, wait_line = 0, wait_closure = 0;
-  std::size_t trains_delivered = 0;
-  double mean_sum = 0, worst_p95 = 0, worst_max = 0;
-  for (const auto& o : r.od) {
-    demand += o.demand_teu;
-    released += o.teu_released;
-    delivered += o.teu_delivered;
-    in_system += o.teu_in_system;
-    const auto n = static_cast<double>(o.trains_delivered);
-    trains_delivered += o.trains_delivered;
-    mean_sum += o.transit_mean_h * n;
-    wait_node += o.mean_wait.node_queue_h * n;
-    wait_ferry += o.mean_wait.ferry_h * n;
-    wait_line += o.mean_wait.line_capacity_h * n;
-    wait_closure += o.mean_wait.closure_h * n;
-    worst_p95 = std::max(worst_p95, o.transit_p95_h);
-    worst_max = std::max(worst_max, o.transit_max_h);
-  }
-  const double nd = trains_delivered ? static_cast<double>(trains_delivered) : 1.0;
-  ordered_json k;
-  k["horizon_days"] = r.horizon_days;
-  k["seed"] = r.seed;
-  k["teu_per_train"] = r.teu_per_train;
-  k["events"] = r.events;
-  k["train_movements"] = r.train_movements;
-  k["demand_teu"] = rounded(demand, 1);
-  k["teu_released"] = rounded(released, 1);
-  k["teu_delivered"] = rounded(delivered, 1);
-  k["teu_in_system"] = rounded(in_system, 1);
-  k["trains_delivered"] = trains_delivered;
-  k["transit_mean_days"] = rounded(mean_sum / nd / 24.0, 3);
-  k["worst_od_transit_p95_days"] = rounded(worst_p95 / 24.0, 3);
-  k["worst_od_transit_max_days"] = rounded(worst_max / 24.0, 3);
-  k["mean_wait_h"] = {{"node_queue", rounded(wait_node / nd, 3)},
-                      {"ferry", rounded(wait_ferry / nd, 3)},
-                      {"line_capacity", rounded(wait_line / nd, 3)},
-                      {"closure", rounded(wait_closure / nd, 3)}};
-  // The five nodes with the longest mean queue wait.
-  std::vector<const events::NodeEventResult*> nodes;
-  for (const auto& n : r.nodes) nodes.push_back(&n);
-  std::stable_sort(nodes.begin(), nodes.end(),
-                   [](const auto* a, const auto* b) { return a->mean_wait_h > b->mean_wait_h; });
+ordered_json event_kpis_json(const network::Network& net, const events::EventResults& r, const events::EventKpis& k) {
+  ordered_json j;
+  j["horizon_days"] = k.horizon_days;
+  j["seed"] = k.seed;
+  j["teu_per_train"] = k.teu_per_train;
+  j["events"] = k.events;
+  j["train_movements"] = k.train_movements;
+  j["demand_teu"] = rounded(k.demand_teu, 1);
+  j["teu_released"] = rounded(k.teu_released, 1);
+  j["teu_delivered"] = rounded(k.teu_delivered, 1);
+  j["teu_in_system"] = rounded(k.teu_in_system, 1);
+  j["trains_delivered"] = k.trains_delivered;
+  j["transit_mean_days"] = rounded(k.transit_mean_days, 3);
+  j["worst_od_transit_p95_days"] = rounded(k.worst_od_transit_p95_days, 3);
+  j["worst_od_transit_max_days"] = rounded(k.worst_od_transit_max_days, 3);
+  j["mean_wait_h"] = {{"node_queue", rounded(k.mean_wait.node_queue_h, 3)},
+                      {"ferry", rounded(k.mean_wait.ferry_h, 3)},
+                      {"line_capacity", rounded(k.mean_wait.line_capacity_h, 3)},
+                      {"closure", rounded(k.mean_wait.closure_h, 3)}};
   ordered_json worst = ordered_json::array();
-  for (std::size_t i = 0; i < nodes.size() && i < 5; ++i) {
-    const auto& n = *nodes[i];
-    ordered_json j;
-    j["id"] = net.nodes()[n.node].id;
-    j["mean_wait_h"] = rounded(n.mean_wait_h, 3);
-    j["max_queue_trains"] = n.max_queue_trains;
-    j["utilization"] = n.utilization ? ordered_json(rounded(*n.utilization, 4)) : ordered_json(nullptr);
-    worst.push_back(std::move(j));
+  for (std::size_t i : k.worst_nodes) {
+    const auto& n = r.nodes[i];
+    worst.push_back({{"id", net.nodes()[n.node].id},
+                     {"mean_wait_h", rounded(n.mean_wait_h, 3)},
+                     {"max_queue_trains", n.max_queue_trains},
+                     {"utilization", json_number(n.utilization, 4)}});
   }
-  k["worst_nodes"] = std::move(worst);
-  return k;
+  j["worst_nodes"] = std::move(worst);
+  return j;
 }
 
 }  // namespace corridor::app

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sim/events/kpis.hpp"
 #include "sim/events/simulator.hpp"
 #include "sim/network/network.hpp"
 
@@ -23,8 +24,8 @@ std::string events_nodes_csv(const network::Network& net, const events::EventRes
 std::string events_links_csv(const network::Network& net, const events::EventResults& r);
 std::string events_ferries_csv(const network::Network& net, const events::EventResults& r);
 
-/// KPIs of the simulation for summary.json (put it under "events"): totals, transit percentiles
-/// over all delivered trains, waiting by cause, the busiest nodes.
-nlohmann::ordered_json event_kpis(const network::Network& net, const events::EventResults& r);
+/// summary.json "events": the simulation's KPIs (sim/events/kpis.hpp) with node ids.
+nlohmann::ordered_json event_kpis_json(const network::Network& net, const events::EventResults& r,
+                                       const events::EventKpis& k);
 
 }  // namespace corridor::app

@@ -11,7 +11,7 @@
 #include "geo/writer.hpp"
 #include "sim/gas/gaslib.hpp"
 #include "sim/gas/units.hpp"
-#include "tools/app/results_folder.hpp"
+#include "tools/app/output_folder.hpp"
 
 namespace corridor::app {
 
@@ -164,7 +164,7 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
       "# length); the original x/y are the node attributes gaslib_x, gaslib_y. Lengths are the GasLib lengths.\n";
   yaml += "name: " + yaml_key(stem) + "\n";
   yaml += "description: GasLib network " + yaml_key(stem) + " with its nomination\n";
-  yaml += "network: {nodes: nodes.geojson, links: links.geojson}\n";
+  yaml += "network: {nodes: nodes.geojson, links: links.geojson, geometry_checks: {mode: off}}  # positions are a drawing\n";
   yaml += "gas:\n";
   yaml += "  law: papay\n  friction: nikuradse\n";
   yaml += "  gas: {normal_density_kg_per_m3: " + exact(rho_n) + ", temperature_k: " + exact(g.gas.temperature_k) +
@@ -184,7 +184,7 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   if (!supplies.empty()) yaml += "  supplies:\n" + supplies;
   if (!offtakes.empty()) yaml += "  offtakes:\n" + offtakes;
 
-  StagedFolder dir(options.out_dir);
+  StagedFolder dir(options.out_dir, FolderKind::import, {options.network, options.scenario});
   geo::write_layer(dir.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
   geo::write_layer(dir.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
   geo::write_text(dir.file("scenario.yaml"), yaml);

@@ -9,7 +9,9 @@
 
 #include "geo/csv.hpp"
 #include "geo/error.hpp"
+#include "geo/reader.hpp"
 #include "geo/writer.hpp"
+#include "tools/app/output_folder.hpp"
 
 namespace corridor::app {
 
@@ -83,11 +85,44 @@ ordered_json read_csv(const fs::path& file) {
   return table;
 }
 
-/// The results of one `corridor run` folder.
+/// A layer of a GeoPackage as the GeoJSON FeatureCollection the page reads.
+ordered_json feature_collection_of(const fs::path& gpkg, const std::string& layer_name) {
+  const geo::Layer layer = geo::read_layer(gpkg.string(), layer_name);
+  ordered_json features = ordered_json::array();
+  for (const auto& f : layer.features) {
+    ordered_json properties = ordered_json::object();
+    for (const auto& a : f.attributes) {
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) properties[a.name] = nullptr;
+            else properties[a.name] = v;
+          },
+          a.value);
+    }
+    ordered_json geometry = nullptr;
+    if (f.geometry == geo::GeometryKind::point && !f.points.empty()) {
+      geometry = {{"type", "Point"}, {"coordinates", {f.points[0].lon_deg, f.points[0].lat_deg}}};
+    } else if (f.geometry == geo::GeometryKind::line_string) {
+      ordered_json coords = ordered_json::array();
+      for (const auto& p : f.points) coords.push_back({p.lon_deg, p.lat_deg});
+      geometry = {{"type", "LineString"}, {"coordinates", coords}};
+    }
+    features.push_back({{"type", "Feature"}, {"properties", properties}, {"geometry", geometry}});
+  }
+  return {{"type", "FeatureCollection"}, {"features", features}};
+}
+
+/// The results of one `corridor run` folder (GeoJSON layers, or the layers of results.gpkg).
 ordered_json run_data(const fs::path& dir) {
   ordered_json run;
-  run["links"] = read_feature_collection(dir / "links.geojson");
-  if (fs::exists(dir / "nodes.geojson")) run["nodes"] = read_feature_collection(dir / "nodes.geojson");
+  if (!fs::exists(dir / "links.geojson") && fs::exists(dir / "results.gpkg")) {
+    run["links"] = feature_collection_of(dir / "results.gpkg", "links");
+    run["nodes"] = feature_collection_of(dir / "results.gpkg", "nodes");
+  } else {
+    run["links"] = read_feature_collection(dir / "links.geojson");
+    if (fs::exists(dir / "nodes.geojson")) run["nodes"] = read_feature_collection(dir / "nodes.geojson");
+  }
   if (fs::exists(dir / "summary.json")) run["summary"] = read_json(dir / "summary.json");
   for (const char* name : {"od", "timeseries", "events_od", "transit_times"}) {
     const fs::path file = dir / (std::string(name) + ".csv");
@@ -119,6 +154,11 @@ std::string script_safe(std::string json) {
 
 ordered_json report_data(const fs::path& results_dir) {
   if (!fs::is_directory(results_dir)) throw InputError(results_dir.string(), "", "results folder not found");
+  const auto kind = marker_kind(results_dir);
+  if (kind != FolderKind::run && kind != FolderKind::study)
+    throw InputError(results_dir.string(), "",
+                     "not a results folder written by corridor run or corridor batch (it has no " +
+                         std::string(kMarkerFile) + " marker of one), so nothing is written into it");
   ordered_json data;
   data["source"] = fs::absolute(results_dir).lexically_normal().string();
   if (fs::exists(results_dir / "kpis.csv")) {
@@ -133,7 +173,7 @@ ordered_json report_data(const fs::path& results_dir) {
     std::vector<std::string> kept;
     if (fs::is_directory(results_dir / "kept"))
       for (const auto& e : fs::directory_iterator(results_dir / "kept"))
-        if (e.is_directory() && fs::exists(e.path() / "links.geojson")) kept.push_back(e.path().filename().string());
+        if (e.is_directory() && marker_kind(e.path()) == FolderKind::run) kept.push_back(e.path().filename().string());
     std::sort(kept.begin(), kept.end());
     study["kept"] = kept;
     data["title"] = "Study " + name;
@@ -145,8 +185,8 @@ ordered_json report_data(const fs::path& results_dir) {
     data["study"] = std::move(study);
     return data;
   }
-  if (!fs::exists(results_dir / "links.geojson"))
-    throw InputError(results_dir.string(), "", "not a results folder: it has neither links.geojson (corridor run) nor kpis.csv (corridor batch)");
+  if (kind == FolderKind::study)
+    throw InputError(results_dir.string(), "", "a study folder without kpis.csv: the study has not finished yet");
   data["run"] = run_data(results_dir);
   const auto& summary = data["run"].contains("summary") ? data["run"]["summary"] : ordered_json::object();
   data["title"] = "Scenario " + summary.value("scenario", results_dir.filename().string());

@@ -13,7 +13,8 @@
 
 #include "geo/error.hpp"
 #include "geo/writer.hpp"
-#include "tools/app/results_folder.hpp"
+#include "tools/app/number_text.hpp"
+#include "tools/app/output_folder.hpp"
 
 namespace corridor::app {
 
@@ -292,16 +293,6 @@ freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const T
   return p;
 }
 
-namespace {
-
-std::string fixed_text(double x, int decimals) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(decimals) << x;
-  return s.str();
-}
-
-}  // namespace
-
 int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   namespace fs = std::filesystem;
   const TntpNetwork net = read_tntp_network(options.network);
@@ -377,7 +368,7 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   for (const auto& d : trips.demand) {
     if (d.flow <= 0.0 || d.origin == d.destination) continue;
     demand += std::to_string(d.origin) + "," + std::to_string(d.destination) + ",vehicles," +
-              fixed_text(d.flow * 24.0 * 365.0, 6) + "\n";
+              fixed(d.flow * 24.0 * 365.0, 6) + "\n";
   }
   const std::string stem = fs::path(options.network).stem().string();
   std::string yaml;
@@ -385,13 +376,15 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
           fs::path(options.trips).filename().string() + ".\n";
   yaml += "# Units: flows per hour x 24 (per day), travel_time_h = free-flow minutes / 60; node layout: " + layout + ".\n";
   yaml += "name: " + stem + "\n";
-  yaml += "network: {nodes: nodes.geojson, links: links.geojson}\n";
-  yaml += "commodities:\n  vehicles: {value_of_time_usd_per_teu_h: " + fixed_text(vot, 6) + ", modes: [road]}\n";
+  yaml += "# The node positions are a drawing of the network, not geography: lengths are the file's, so the\n"
+          "# checks of geometry against lengths and countries are off.\n";
+  yaml += "network: {nodes: nodes.geojson, links: links.geojson, geometry_checks: {mode: off}}\n";
+  yaml += "commodities:\n  vehicles: {value_of_time_usd_per_teu_h: " + fixed(vot, 6) + ", modes: [road]}\n";
   yaml += "demand_csv: demand.csv\n";
   yaml += "freight:\n  method: user_equilibrium\n  relative_gap: 1.0e-6\n  days_per_year: 365\n"
           "  unreachable_demand: unserved\n";
 
-  StagedFolder dir(options.out_dir);
+  StagedFolder dir(options.out_dir, FolderKind::import, {options.network, options.trips, options.nodes});
   geo::write_layer(dir.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
   geo::write_layer(dir.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
   geo::write_text(dir.file("demand.csv"), demand);

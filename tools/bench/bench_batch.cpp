@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "sim/batch/runner.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 
 namespace fs = std::filesystem;
 using namespace corridor;
@@ -38,7 +38,7 @@ kpis:
   const batch::Study study = batch::load_study(work / "study.yaml");
   const auto variants = batch::expand(study);
   scenario::Scenario base = scenario::load(study.base_scenario);
-  std::vector<batch::CaseInputs> cases{{base, app::load_network(base)}};
+  std::vector<batch::CaseInputs> cases{{base, run::load_network(base)}};
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   std::printf("study: %zu scenarios on the bundled network (%zu nodes, %zu links); study and network load %.3f s\n",
               variants.size(), cases[0].network.nodes().size(), cases[0].network.links().size(), load_s);

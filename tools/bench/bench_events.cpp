@@ -13,7 +13,7 @@
 #include "geo/error.hpp"
 #include "sim/events/simulator.hpp"
 #include "sim/freight/assignment.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 
 using namespace corridor;
 
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
 
     auto t0 = Clock::now();
     auto sc = scenario::load(std::filesystem::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml");
-    const auto net = app::prepare(sc);
+    const auto net = run::prepare(sc);
     const auto freight = freight::assign_all_or_nothing(net, sc);
     events::EventSettings s;
     s.horizon_days = 365;

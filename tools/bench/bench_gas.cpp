@@ -23,7 +23,7 @@
 #include "geo/error.hpp"
 #include "sim/gas/capacity.hpp"
 #include "sim/gas/from_network.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 #include "sim/gas/gaslib.hpp"
 #include "sim/gas/solver.hpp"
 
@@ -153,7 +153,7 @@ int main() {
       // gas_network_from with its defaults (GLK, the largest source, held at its pressure_max_bar; the
       // stations on outlet pressure control at pressure_max_bar, capped at compressor_ratio_max).
       const fs::path dir = fs::path(CORRIDOR_SOURCE_DIR) / "scenarios" / "network";
-      const auto network = corridor::app::load_network(
+      const auto network = corridor::run::load_network(
           std::vector<std::string>{(dir / "nodes.geojson").string(), (dir / "links.geojson").string()});
       const auto model = gas_network_from(network);
       // Capacity: the offtake at Horgos (HRG-G) and the fixed supplies scaled together; the slack

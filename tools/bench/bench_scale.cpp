@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "geo/reader.hpp"
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 #include "sim/freight/assignment.hpp"
 #include "sim/network/network.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -77,12 +77,12 @@ Figures measure(const fs::path& dir, bool solve, unsigned threads) {
 
   auto t = Clock::now();
   double cpu = cpu_seconds();
-  auto [nodes, links] = app::read_layers(dataset, "nodes", dataset, "links");  // as corridor run reads a network
+  auto [nodes, links] = run::read_layers(dataset, "nodes", dataset, "links");  // as corridor run reads a network
   f.load_s = seconds_since(t);
   f.load_cpu_s = cpu_seconds() - cpu;
   t = Clock::now();
   cpu = cpu_seconds();
-  network::Network net = network::Network::build(std::move(nodes), std::move(links), {});  // as tools/app/network_io.cpp
+  network::Network net = network::Network::build(std::move(nodes), std::move(links), {});  // as sim/run/load.cpp
   f.build_s = seconds_since(t);
   f.build_cpu_s = cpu_seconds() - cpu;
   nodes = {};

@@ -1308,6 +1308,13 @@ PIPE_LINE_SPECS = {
     "TMF": (1219.0, 30.0),   # A-tmf: Galkynysh feeder, diameter assumed; phase-1 30 bcm/yr [G28]
     "BBS": (1067.0, 10.0),   # A-bbs: diameter assumed; 10 bcm/yr [G19][G20]
 }
+# Links whose drawn line is only a sketch while length_km is the published length: the simulator does not
+# check the length against the line for them (`geometry_indicative: true`). The Turkmen section of Lines
+# A/B is 188 km [G3], but its ends SMD and GDM are estimated points 48 km apart (corridor_facts.md:
+# "Samandepe, Gedaim coordinates are estimates"); every other link's length is within a factor of
+# LENGTH_RATIO_MAX of its line (checked below).
+GEOMETRY_INDICATIVE = {"CAGP-A-01", "CAGP-B-01"}
+LENGTH_RATIO_MAX = 3.0  # the simulator's network: {geometry_checks: {length_ratio_max}} default
 PIPE_LENGTH_KM = {
     "CAGP-A-01": (188.0, "G3"), "CAGP-B-01": (188.0, "G3"),   # TM section 188 km
     "BBS-01": (311.0, "G22"),                                 # Beineu-Bozoi 311 km
@@ -1614,6 +1621,8 @@ def build_links(nodes):
         if lid in PIPE_LENGTH_KM or lid in section_km:
             p["length_km"], lsrc = PIPE_LENGTH_KM[lid] if lid in PIPE_LENGTH_KM else section_km[lid]
             src = src + ";" + lsrc
+        if lid in GEOMETRY_INDICATIVE:
+            p["geometry_indicative"] = True
         src = src + ";A-rough;A-eff;A-pmax"
         if line == "D":
             src += ";A-lined"
@@ -1685,6 +1694,13 @@ def write_demand(path, rows):
 def check(nodes, links, demand):
     errors = []
     E = errors.append
+    # a given length_km within a factor of LENGTH_RATIO_MAX of the drawn line (as the simulator checks)
+    for lid, l in links.items():
+        p = l["props"]
+        if "length_km" in p and not p.get("geometry_indicative"):
+            ratio = p["length_km"] / poly_km(l["coord"])
+            if ratio > LENGTH_RATIO_MAX or ratio < 1.0 / LENGTH_RATIO_MAX:
+                E("%s: length_km %.1f is %.2f times its drawn line" % (lid, p["length_km"], ratio))
     # ids unique is enforced while building; node and link ids must not collide either
     for lid in links:
         if lid in nodes:

@@ -1,4 +1,4 @@
-#include "tools/app/network_io.hpp"
+#include "sim/run/load.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -9,7 +9,7 @@
 #include "geo/error.hpp"
 #include "geo/reader.hpp"
 
-namespace corridor::app {
+namespace corridor::run {
 
 namespace {
 
@@ -62,7 +62,11 @@ network::Network load_network(const scenario::Scenario& scenario) {
     if (!add.nodes.empty()) append(nodes, geo::read_layer(add.nodes.string()));
     if (!add.links.empty()) append(links, geo::read_layer(add.links.string()));
   }
-  return network::Network::build(std::move(nodes), std::move(links), {source.snap_tolerance_km});
+  network::BuildOptions options;
+  options.snap_tolerance_km = source.snap_tolerance_km;
+  options.defaults = scenario.defaults;
+  options.checks = source.geometry_checks;
+  return network::Network::build(std::move(nodes), std::move(links), options);
 }
 
 network::Network prepare(scenario::Scenario& scenario) {
@@ -89,4 +93,4 @@ network::Network load_network(const std::vector<std::string>& paths, double snap
   return network::Network::build(std::move(a), std::move(b), {snap_tolerance_km});
 }
 
-}  // namespace corridor::app
+}  // namespace corridor::run

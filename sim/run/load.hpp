@@ -1,14 +1,16 @@
-// Glue between files and the Network: which layers to read, then build.
+// Reading a network from its GIS files (through geo/, which holds every GDAL call): which layers to
+// read, then build.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "geo/feature.hpp"
 #include "sim/network/network.hpp"
 #include "sim/scenario/scenario.hpp"
 
-namespace corridor::app {
+namespace corridor::run {
 
 /// The `nodes` and `links` layers of one source, or of two single-layer files, read at the same time
 /// (two threads: at a million links this takes about a third off the load time). Errors are reported
@@ -27,4 +29,4 @@ network::Network prepare(scenario::Scenario& scenario);
 /// (GeoPackage, a folder of Shapefiles), or two single-layer files (points and lines, any order).
 network::Network load_network(const std::vector<std::string>& paths, double snap_tolerance_km = 1.0);
 
-}  // namespace corridor::app
+}  // namespace corridor::run
