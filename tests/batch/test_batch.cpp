@@ -319,6 +319,43 @@ TEST_CASE("a kept variant's folder is the folder corridor run writes: equilibriu
   CHECK(fs::exists(dir / "gas-batch/kept/s00000/gas_pipes.csv"));
 }
 
+TEST_CASE("a batch row equals the summary of its kept folder and of corridor run on the variant's scenario",
+          "[batch][e2e][invariants]") {
+  TempDir dir("row-equals-run");
+  const fs::path scenarios = fs::path(CORRIDOR_SOURCE_DIR) / "scenarios";
+  const auto study = dir.write("study.yaml", "name: rows\nbase: " + (scenarios / "baseline.yaml").string() +
+                                                 "\ncases:\n  - {name: base}\n  - {name: closed, scenario: " +
+                                                 (scenarios / "northern_closure.yaml").string() + "}\n  - {name: mce, scenario: " +
+                                                 (scenarios / "middle_corridor_expansion.yaml").string() + "}\nkeep: all\n");
+  REQUIRE(run_corridor({"batch", study.string(), "--out", (dir / "b").string(), "-q"}).status == 0);
+  const auto rows = read_csv(dir / "b/kpis.csv");
+  REQUIRE(rows.size() == 4);
+  const auto& header = rows[0];
+  auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::vector<std::pair<std::string, int>> kpis{
+      {"served_teu_per_year", 1}, {"unserved_teu_per_year", 1}, {"mean_transit_days", 3}, {"worst_transit_days", 3}};
+  const std::vector<fs::path> case_files{scenarios / "baseline.yaml", scenarios / "northern_closure.yaml",
+                                         scenarios / "middle_corridor_expansion.yaml"};
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const std::string id = rows[i][0];
+    INFO(id << " (" << rows[i][1] << ")");
+    REQUIRE(rows[i][column("status")] == "ok");
+    const auto kept = nlohmann::json::parse(read_file(dir / "b/kept" / id / "summary.json"));
+    const fs::path ran_dir = dir / ("run-" + id);
+    REQUIRE(run_corridor({"run", case_files[i - 1].string(), "--out", ran_dir.string(), "-q"}).status == 0);
+    const auto ran = nlohmann::json::parse(read_file(ran_dir / "summary.json"));
+    CHECK(kept["kpis"] == ran["kpis"]);
+    for (const auto& [name, decimals] : kpis) {
+      INFO(name);
+      // The row prints the value with `decimals` decimals; summary.json rounds it to 3 or 4.
+      CHECK(std::stod(rows[i][column(name)]) ==
+            Approx(ran["kpis"][name].get<double>()).margin(0.5 * std::pow(10.0, -decimals) + 1e-4));
+    }
+  }
+}
+
 TEST_CASE("a kept variant whose extra results cannot be made is a failed row, and the study goes on", "[batch][e2e]") {
   StudyFixture f;
   // The events section is valid, but names a node the network lacks: only a variant that runs the event

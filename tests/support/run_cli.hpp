@@ -23,12 +23,13 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-/// Runs `corridor ARGS...` in `cwd` (when given).
-inline CliResult run_corridor(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
+/// Runs `corridor ARGS...` in `cwd` (when given); `prefix` is put before the executable (e.g. setpriv).
+inline CliResult run_corridor(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                              const std::string& prefix = {}) {
   TempDir io("cli-io");
   std::string cmd;
   if (!cwd.empty()) cmd += "cd " + shell_quote(cwd.string()) + " && ";
-  cmd += shell_quote(CORRIDOR_EXE);
+  cmd += prefix + shell_quote(CORRIDOR_EXE);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   cmd += " >" + shell_quote((io / "out").string()) + " 2>" + shell_quote((io / "err").string()) + " </dev/null";
   const int raw = std::system(cmd.c_str());
@@ -37,6 +38,11 @@ inline CliResult run_corridor(const std::vector<std::string>& args, const std::f
   r.out = read_file(io / "out");
   r.err = read_file(io / "err");
   return r;
+}
+
+/// Runs `corridor ARGS...` as the unprivileged user nobody (the caller must be root; setpriv is util-linux).
+inline CliResult run_as_nobody(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
+  return run_corridor(args, cwd, "setpriv --reuid=65534 --regid=65534 --clear-groups ");
 }
 
 }  // namespace corridor::test
