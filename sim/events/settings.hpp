@@ -97,7 +97,7 @@ struct FixedRoute {
 struct EventSettings {
   double horizon_days = 365.0;
   std::uint64_t seed = 1;
-  double teu_per_train = 82.0;  ///< a 41-wagon China-Europe train of FEU containers
+  double teu_per_train = 86.0;  ///< 43 FEU: the bundled dataset's train (the midpoint of 41-45 FEU for 1520/EU trains)
   Timetable timetable;
   std::optional<WeatherModel> weather;  ///< default outage model of every scheduled sailing
   std::vector<NodeServerSettings> nodes;

@@ -48,21 +48,33 @@ std::string hours(double h) {
   return buf;
 }
 
-/// Elements more than 10% over capacity in a static assignment: said plainly, with what to run instead.
-std::vector<std::string> saturation_warnings(const network::Network& net, const freight::FreightKpis& k) {
+/// Elements more than 10% over capacity in a static assignment: said plainly, with what the event
+/// simulation of the run shows for them, or what to run to see it.
+std::vector<std::string> saturation_warnings(const network::Network& net, const freight::FreightKpis& k,
+                                             const events::EventResults* ev) {
   std::vector<std::string> out;
-  std::string list;
+  std::string list, queues;
   for (const auto& e : k.over_capacity) {
     if (e.utilization <= 1.1) continue;
     const std::string id = e.is_node ? net.nodes()[e.index].id : net.links()[e.index].id;
     list += (list.empty() ? "" : "; ") + id + " at " + percent(e.utilization) + " (" +
             (e.is_node ? "delay " : "time ") + hours(e.congested_h) + " against " + hours(e.free_flow_h) + " at free flow)";
+    if (!ev || !e.is_node) continue;
+    for (const auto& n : ev->nodes)
+      if (n.node == e.index)
+        queues += (queues.empty() ? "" : "; ") + id + " queues up to " + std::to_string(n.max_queue_trains) +
+                  " trains, mean wait " + hours(n.mean_wait_h);
   }
-  if (!list.empty())
-    out.push_back("over capacity by more than 10%: " + list +
-                  ". A static assignment turns the excess into a congested delay but cannot queue it: the real queue "
-                  "grows without bound. Run the event simulation (an events: section, as in "
-                  "scenarios/baseline_events.yaml) to see the queue, or lower the demand.");
+  if (list.empty()) return out;
+  std::string text = "over capacity by more than 10%: " + list +
+                     ". A static assignment turns the excess into a congested delay but cannot queue it: the real "
+                     "queue grows as long as the demand lasts.";
+  if (ev)
+    text += " In this run's event simulation: " + (queues.empty() ? std::string("see events_nodes.csv") : queues) + ".";
+  else
+    text += " Run the event simulation (an events: section, as in scenarios/baseline_events.yaml) to see the queue, or "
+            "lower the demand.";
+  out.push_back(std::move(text));
   return out;
 }
 
@@ -128,7 +140,7 @@ Results run_scenario(scenario::Scenario s, network::Network net, const Options& 
 
   res.defaults = net.defaults_used();
   res.warnings = net.warnings();
-  for (auto& w : saturation_warnings(net, res.kpis)) res.warnings.push_back(std::move(w));
+  for (auto& w : saturation_warnings(net, res.kpis, res.events ? &*res.events : nullptr)) res.warnings.push_back(std::move(w));
   if (options.input_hashes)
     for (const auto& p : input_paths(s))
       if (fs::is_regular_file(p)) res.inputs.push_back({p.filename().string(), sha256_file(p)});

@@ -65,10 +65,17 @@ try {
       odRows: document.querySelectorAll('#od tbody tr').length,
       studyRows: document.querySelectorAll('#study-table tbody tr').length,
       kpiCards: document.querySelectorAll('#kpis .card').length,
+      cards: [...document.querySelectorAll('#kpis .card')].map((c) => ({ k: c.querySelector('.k').textContent, v: c.querySelector('.v').textContent })),
+      notes: (document.getElementById('kpi-notes') || {}).textContent || '',
+      warnings: [...document.querySelectorAll('#warnings p.warning')].map((p) => p.textContent),
+      overCapacity: [...document.querySelectorAll('#over-capacity tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent)),
+      defaultsRows: document.querySelectorAll('#defaults tbody tr').length,
     };
   }));
   if (arg('--screenshot')) await page.screenshot({ path: arg('--screenshot'), fullPage: true });
-  // A hover over the middle of the longest link shows that link's attributes.
+  // A hover over the middle of the longest link shows that link's attributes (the map scrolled into view).
+  await page.evaluate(() => { const m = document.getElementById('map'); if (m) m.scrollIntoView({ block: 'center' }); });
+  await page.waitForTimeout(100);
   const mid = await page.evaluate(() => {
     let best = null, bestLength = 0;
     for (const p of document.querySelectorAll('#map path.corridor-link')) {

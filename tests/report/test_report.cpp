@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -165,6 +167,36 @@ TEST_CASE("the report of the baseline run opens offline in Chromium with every l
   CHECK(seen["kpiCards"].get<int>() >= 6);
   CHECK_THAT(seen["tooltip"].get<std::string>(), Contains("rail") || Contains("sea") || Contains("pipeline") || Contains("ferry"));
   CHECK(seen["charts"].empty());                       // no study, gas or event results: no charts
+
+  // The page shows the numbers of the files: the KPI cards are summary.json's, the warnings and the
+  // elements over capacity are its lists.
+  const json summary = json::parse(read_file(out / "summary.json"));
+  auto card = [&](const std::string& name) -> std::optional<double> {
+    for (const auto& c : seen["cards"])
+      if (c["k"] == name) {
+        std::string v = c["v"].get<std::string>();
+        v.erase(std::remove(v.begin(), v.end(), ','), v.end());
+        return std::stod(v);
+      }
+    return std::nullopt;
+  };
+  for (const char* key : {"mean_transit_days", "worst_transit_days", "served_teu_per_year", "demand_teu_per_year"}) {
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    INFO(name);
+    REQUIRE(card(name));
+    CHECK(*card(name) == Approx(summary["kpis"][key].get<double>()).epsilon(1e-3));
+  }
+  REQUIRE(seen["warnings"].size() == summary["warnings"].size());
+  for (std::size_t i = 0; i < summary["warnings"].size(); ++i) CHECK(seen["warnings"][i] == summary["warnings"][i]);
+  REQUIRE(seen["overCapacity"].size() == summary["kpis"]["nodes_over_capacity"].size());
+  for (std::size_t i = 0; i < seen["overCapacity"].size(); ++i) {
+    CHECK(seen["overCapacity"][i][1] == summary["kpis"]["nodes_over_capacity"][i]["id"]);
+    CHECK(std::stod(seen["overCapacity"][i][3].get<std::string>()) ==
+          Approx(summary["kpis"]["nodes_over_capacity"][i]["delay_h"].get<double>()).epsilon(1e-3));
+  }
+  CHECK(seen["defaultsRows"] == summary["defaults"].size());
+  CHECK_THAT(seen["notes"].get<std::string>(), Contains("relative gap 0.00e+00"));
 }
 
 TEST_CASE("the report of a 20-scenario study charts a KPI against each parameter and maps the kept scenario", "[report][browser]") {
@@ -196,6 +228,11 @@ TEST_CASE("the report of a 20-scenario study charts a KPI against each parameter
   CHECK(seen["charts"]["study"]["points"] == 2 * 5 + 20);
   CHECK(seen["linkPaths"] == feature_count(out / "kept/s00000/links.geojson"));
   CHECK(seen["odRows"] == 25);
+  // Key figures of the study are its rows' range, not one draw's; the kept scenario's are labelled as such.
+  bool range = false;
+  for (const auto& c : seen["cards"]) range = range || Contains("lowest – highest over solved scenarios").match(c["k"].get<std::string>());
+  CHECK(range);
+  CHECK_THAT(seen["notes"].get<std::string>(), !Contains("0.0000000"));
 }
 
 TEST_CASE("the report of a gas run colours pipelines by pressure and draws the pressure profile of each line", "[report][browser]") {
@@ -378,5 +415,8 @@ TEST_CASE("corridor run --report on the bundled 55 bcm/yr gas scenario colours p
   CHECK(std::set<std::string>(strokes.begin(), strokes.end()).size() >= 5);  // pressures differ along the lines
   REQUIRE(seen["charts"].contains("pressure"));
   CHECK(seen["charts"]["pressure"]["datasets"].get<int>() >= 3);  // Lines A, B, C at least
-  CHECK(seen["kpiCards"].get<int>() >= 12);                      // freight figures and the gas cards
+  // A gas-only run shows gas figures, not freight tiles or a freight solver's iterations.
+  CHECK(seen["kpiCards"].get<int>() >= 5);
+  for (const auto& c : seen["cards"]) CHECK_THAT(c["k"].get<std::string>(), !Contains("teu") && !Contains("transit"));
+  CHECK_THAT(seen["notes"].get<std::string>(), !Contains("iterations"));
 }

@@ -82,66 +82,114 @@
       Object.entries(libs).map(([k, v]) => `${k} ${v}`).join(', ') + '.';
   }
 
+  const freightRan = (summary) => !!summary && summary.kpis && num(summary.kpis.demand_teu_per_year) > 0;
+  /// A gap as the terminal prints it: 2 decimals and a two-digit exponent (1.23e-07).
+  const gapText = (g) => {
+    if (num(g) === null) return String(g);
+    const [m, e] = num(g).toExponential(2).split('e');
+    return `${m}e${e[0]}${e.slice(1).padStart(2, '0')}`;
+  };
+
   function kpis() {
     const summary = data.run && data.run.summary;
     const cards = [];
+    const box = $('kpis');
+    const addCards = (list, container) => {
+      for (const [k, v, bad] of list) {
+        container.append(el('div', { class: 'card' + (bad ? ' bad' : '') },
+          el('div', { class: 'v', text: typeof v === 'number' || num(v) !== null ? fmt(v) : String(v) }),
+          el('div', { class: 'k', text: k })));
+      }
+    };
     if (data.study) {
+      // A study's key figures are its rows: counts, and each KPI's lowest and highest value over the
+      // solved scenarios (values of kpis.csv, not a draw's).
       const rows = records(data.study.kpis);
-      const ok = rows.filter((r) => r.status === 'ok').length;
-      cards.push(['scenarios', rows.length], ['solved', ok]);
-      if (rows.length - ok) cards.push(['failed or unconverged', rows.length - ok, true]);
+      const ok = rows.filter((r) => r.status === 'ok');
+      cards.push(['scenarios', rows.length], ['solved', ok.length]);
+      if (rows.length - ok.length) cards.push(['failed or unconverged', rows.length - ok.length, true]);
+      const params = new Set(data.study.parameters || []);
+      const skip = new Set(['scenario_id', 'case', 'draw', 'status', 'error', 'converged', 'gas_converged']);
+      for (const c of data.study.kpis.columns) {
+        if (skip.has(c) || params.has(c)) continue;
+        const vals = ok.map((r) => num(r[c])).filter((x) => x !== null);
+        if (!vals.length) continue;
+        const lo = Math.min(...vals), hi = Math.max(...vals);
+        cards.push([label(c) + ' (lowest – highest over solved scenarios)', lo === hi ? fmt(lo) : `${fmt(lo)} – ${fmt(hi)}`]);
+      }
+      addCards(cards, box);
+      cards.length = 0;
     }
     if (summary) {
       const k = summary.kpis || {};
-      const tag = data.study && data.run.label ? ` (${data.run.label})` : '';
-      for (const [key, v] of Object.entries(k)) {
-        if (Array.isArray(v)) {
-          cards.push([label(key) + ' (count)' + tag, v.length, v.length > 0 && /over_capacity/.test(key)]);
-        } else if (v !== null && typeof v === 'object') {
-          for (const [k2, v2] of Object.entries(v)) if (typeof v2 !== 'object') cards.push([label(key) + ': ' + label(k2) + tag, v2]);
-        } else if (v !== '') {
-          cards.push([label(key) + tag, v, /unserved/.test(key) && num(v) > 0]);
+      const freight = freightRan(summary);
+      if (data.study && data.run.label) box.append(el('h3', { class: 'cards-title', text: `Kept scenario ${data.run.label} (one variant of the study)` }));
+      if (freight) {
+        for (const [key, v] of Object.entries(k)) {
+          if (Array.isArray(v)) cards.push([label(key) + ' (count)', v.length, v.length > 0 && /over_capacity/.test(key)]);
+          else if (v !== null && typeof v === 'object') continue;
+          else if (v !== '') cards.push([label(key), v, /unserved/.test(key) && num(v) > 0]);
         }
+        const conv = summary.convergence;
+        if (conv && conv.converged === false) cards.push(['solver', 'not converged', true]);
       }
-      const conv = summary.convergence;
-      if (conv && conv.converged === false) cards.push(['solver', 'not converged', true]);
       const gas = summary.gas;
       if (gas && typeof gas === 'object') {
         // The gas solve (summary.json "gas"): deliveries, pressures, stations, capacity studies.
-        if (gas.delivered_bcm_per_year !== undefined) cards.push(['gas delivered, bcm/year' + tag, gas.delivered_bcm_per_year]);
-        if (gas.delivered_mcm_per_day !== undefined) cards.push(['gas delivered, mcm/day' + tag, gas.delivered_mcm_per_day]);
+        if (gas.delivered_bcm_per_year !== undefined) cards.push(['gas delivered, bcm/year', gas.delivered_bcm_per_year]);
+        if (gas.delivered_mcm_per_day !== undefined) cards.push(['gas delivered, mcm/day', gas.delivered_mcm_per_day]);
         if (gas.pressure_lowest && gas.pressure_lowest.bar !== undefined)
-          cards.push([`lowest pressure, bar (${gas.pressure_lowest.node})` + tag, gas.pressure_lowest.bar]);
-        if (gas.compressor_power_mw !== undefined) cards.push(['compressor power, MW' + tag, gas.compressor_power_mw]);
+          cards.push([`lowest pressure, bar (${gas.pressure_lowest.node})`, gas.pressure_lowest.bar]);
+        if (gas.compressor_power_mw !== undefined) cards.push(['compressor power, MW', gas.compressor_power_mw]);
         if (gas.pressure_violations !== undefined)
-          cards.push(['pressure violations' + tag, gas.pressure_violations, gas.pressure_violations > 0]);
+          cards.push(['pressure violations', gas.pressure_violations, gas.pressure_violations > 0]);
         if (gas.capacity && gas.capacity.max_offtake_bcm_per_year !== undefined)
-          cards.push(['maximum throughput, bcm/year' + tag, gas.capacity.max_offtake_bcm_per_year]);
+          cards.push(['maximum throughput, bcm/year', gas.capacity.max_offtake_bcm_per_year]);
         if (gas.converged === false) cards.push(['gas solver', 'not converged', true]);
       }
-    }
-    if (!cards.length) return;
-    const box = $('kpis');
-    for (const [k, v, bad] of cards) {
-      box.append(el('div', { class: 'card' + (bad ? ' bad' : '') },
-        el('div', { class: 'v', text: typeof v === 'number' || num(v) !== null ? fmt(v) : String(v) }),
-        el('div', { class: 'k', text: k })));
-    }
-    if (summary) {
+      const runBox = data.study ? el('div', { class: 'cards' }) : box;
+      if (data.study) box.append(runBox);
+      addCards(cards, runBox);
+
       const notes = [];
-      const k = summary.kpis || {};
-      for (const key of ['nodes_over_capacity', 'links_over_capacity']) {
-        if (Array.isArray(k[key]) && k[key].length) {
-          notes.push(label(key) + ': ' + k[key].map((x) => (typeof x === 'object' ? `${x.id} (${fmt(x.utilization, 2)})` : x)).join(', '));
-        }
+      if (freight && summary.convergence) {
+        const c = summary.convergence;
+        notes.push(`freight ${summary.solver ? label(summary.solver.freight_method || '') : ''}: ` +
+          (c.converged ? 'converged' : 'NOT converged') + ` in ${c.iterations} iterations, relative gap ${gapText(c.relative_gap)}` +
+          (c.relative_gap_target !== undefined ? ` (target ${gapText(c.relative_gap_target)})` : ''));
       }
-      if (summary.convergence) {
-        notes.push('convergence: ' + Object.entries(summary.convergence).map(([a, b]) => `${label(a)} ${b}`).join(', '));
-      }
-      if (summary.run_time_s !== undefined) notes.push(`run time ${fmt(summary.run_time_s, 3)} s`);
+      if (summary.run_time_s !== undefined && !data.study) notes.push(`run time ${fmt(summary.run_time_s, 3)} s`);
       $('kpi-notes').textContent = notes.join(' · ');
+      warningsBox(summary);
     }
+    if (!box.childElementCount) return;
     show('kpi-section');
+  }
+
+  /// What a planner must not overlook (summary.json "warnings"), the elements over capacity with the
+  /// delay the solution charged, and the attribute defaults the network took.
+  function warningsBox(summary) {
+    const k = summary.kpis || {};
+    const section = $('warnings');
+    for (const w of summary.warnings || []) section.append(el('p', { class: 'warning', text: w }));
+    const over = [];
+    for (const e of k.nodes_over_capacity || [])
+      over.push({ element: 'node', id: e.id, utilization: e.utilization, 'congested delay h': e.delay_h, 'free flow h': e.dwell_h });
+    for (const e of k.links_over_capacity || [])
+      over.push({ element: 'link', id: e.id, utilization: e.utilization, 'congested delay h': e.travel_time_h, 'free flow h': e.free_flow_travel_time_h });
+    if (over.length) {
+      section.append(el('h3', { text: 'Over capacity' }));
+      const holder = el('div', { id: 'over-capacity' });
+      section.append(holder);
+      table(holder, ['element', 'id', 'utilization', 'congested delay h', 'free flow h'], over);
+    }
+    const defaults = summary.defaults || [];
+    if (defaults.length) {
+      const details = el('details', { id: 'defaults' }, el('summary', { text: `Attribute defaults used (${defaults.length})` }));
+      section.append(details);
+      table(details, ['attribute', 'applies_to', 'value', 'source', 'features'], defaults);
+    }
+    if (section.childElementCount) show('warnings-section');
   }
 
   // ---------- map ----------
