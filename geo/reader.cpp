@@ -16,6 +16,7 @@
 
 #include "geo/error.hpp"
 #include "geo/gdal_session.hpp"
+#include "geo/input_file.hpp"
 #include "geo/text.hpp"
 
 namespace corridor::geo {
@@ -66,12 +67,28 @@ void check_source_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (path.rfind("/vsi", 0) == 0) return;  // GDAL virtual file systems: GDAL checks them
-  const auto status = fs::status(path, ec);
-  if (!fs::exists(status)) throw InputError(path, "", "file does not exist");
-  if (!fs::is_regular_file(status)) return;  // a folder of Shapefiles, for instance
+  check_input_file(path, true);
+  auto lower_ext = [](const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+  };
+  // A Shapefile is .shp, .shx and .dbf together: without the .dbf (its attribute table) GDAL reads
+  // features with no attributes at all, and every one of them would be reported as lacking its id.
+  auto check_dbf = [&](const fs::path& shp) {
+    for (const char* ext : {".dbf", ".DBF"})
+      if (fs::exists(fs::path(shp).replace_extension(ext), ec)) return;
+    throw InputError(shp.string(), "", "has no attribute table: " + fs::path(shp).replace_extension(".dbf").filename().string() +
+                                           " is missing beside it (a Shapefile is its .shp, .shx and .dbf files together)");
+  };
+  if (fs::is_directory(path, ec)) {
+    for (const auto& e : fs::directory_iterator(path, ec))
+      if (lower_ext(e.path()) == ".shp") check_dbf(e.path());
+    return;  // a folder of Shapefiles, for instance
+  }
   if (fs::file_size(path, ec) == 0 && !ec) throw InputError(path, "", "file is empty (0 bytes)");
-  std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string ext = lower_ext(path);
+  if (ext == ".shp") check_dbf(path);
   if (ext == ".geojson" || ext == ".json" || ext == ".geojsonl" || ext == ".geojsons") {
     // In blocks, so that a large file is not held twice; a character cut by a block's end is carried over.
     std::ifstream in(path, std::ios::binary);

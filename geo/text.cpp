@@ -1,5 +1,7 @@
 #include "geo/text.hpp"
 
+#include "geo/input_file.hpp"
+
 #include <algorithm>
 
 namespace corridor::geo {
@@ -43,6 +45,7 @@ std::size_t line_of_offset(std::string_view text, std::size_t offset) noexcept {
 }
 
 std::string invalid_utf8_message(std::string_view text, std::size_t offset) {
+  if (auto wide = wide_text_problem(text); !wide.empty()) return wide;
   static constexpr char kHex[] = "0123456789ABCDEF";
   const auto byte = offset < text.size() ? static_cast<unsigned char>(text[offset]) : 0;
   std::string out = "is not valid UTF-8 text (byte 0x";

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   corridor::app::RunOptions run_opts;
   std::string out_dir;
   auto* run = app.add_subcommand("run", "Load a scenario's network and demand, solve, and write the results folder");
-  run->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("scenario", run_opts.scenario, "Scenario YAML file")->required();
   run->add_option("--out", out_dir, "Results folder (default: the scenario's output.dir, else out/<scenario name>)");
   run->add_flag("--quiet,-q", run_opts.quiet, "Print nothing on success");
   run->add_option("--format", run_opts.format, "Results format: geojson (default) or gpkg (one results.gpkg with layers nodes, links, od)")
@@ -26,27 +26,27 @@ int main(int argc, char** argv) {
 
   std::string report_dir;
   auto* report = app.add_subcommand("report", "Write RESULTS_DIR/report.html: one self-contained page with map, tables and charts");
-  report->add_option("results", report_dir, "Results folder of corridor run or corridor batch")->required()->check(CLI::ExistingDirectory);
+  report->add_option("results", report_dir, "Results folder of corridor run or corridor batch")->required();
 
   auto* import = app.add_subcommand("import", "Convert networks of other formats into corridor networks and scenarios");
   import->require_subcommand(1);
   corridor::app::TntpImportOptions tntp_opts;
   auto* tntp = import->add_subcommand("tntp", "TNTP (Transportation Networks for Research): _net, _trips and optional _node files");
-  tntp->add_option("net", tntp_opts.network, "NAME_net.tntp")->required()->check(CLI::ExistingFile);
-  tntp->add_option("trips", tntp_opts.trips, "NAME_trips.tntp")->required()->check(CLI::ExistingFile);
-  tntp->add_option("--nodes", tntp_opts.nodes, "NAME_node.tntp (coordinates; else a grid layout)")->check(CLI::ExistingFile);
+  tntp->add_option("net", tntp_opts.network, "NAME_net.tntp")->required();
+  tntp->add_option("trips", tntp_opts.trips, "NAME_trips.tntp")->required();
+  tntp->add_option("--nodes", tntp_opts.nodes, "NAME_node.tntp (coordinates; else a grid layout)");
   tntp->add_option("--out", tntp_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, demand.csv, scenario.yaml)")->required();
   tntp->add_option("--toll-weight", tntp_opts.weights.toll, "Minutes per toll unit in the generalized cost (Chicago Sketch: 0.02)");
   tntp->add_option("--length-weight", tntp_opts.weights.length, "Minutes per length unit in the generalized cost (Chicago Sketch: 0.04)");
   corridor::app::GasLibImportOptions gaslib_opts;
   auto* gaslib = import->add_subcommand("gaslib", "GasLib (gaslib.zib.de): a .net network and a .scn nomination");
-  gaslib->add_option("net", gaslib_opts.network, "NAME.net")->required()->check(CLI::ExistingFile);
-  gaslib->add_option("scn", gaslib_opts.scenario, "NAME.scn")->required()->check(CLI::ExistingFile);
+  gaslib->add_option("net", gaslib_opts.network, "NAME.net")->required();
+  gaslib->add_option("scn", gaslib_opts.scenario, "NAME.scn")->required();
   gaslib->add_option("--out", gaslib_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, scenario.yaml)")->required();
 
   std::vector<std::string> validate_files;
-  auto* validate = app.add_subcommand("validate", "Check networks and scenarios without solving; list every problem");
-  validate->add_option("files", validate_files, "Scenario YAML files, or a network (one file with layers nodes and links, or two files)")
+  auto* validate = app.add_subcommand("validate", "Check networks, scenarios and studies without solving; list every problem");
+  validate->add_option("files", validate_files, "Scenario or study YAML files, or a network (one file with layers nodes and links, or two files)")
       ->required();
 
   std::vector<std::string> info_files;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   corridor::app::BatchOptions batch_opts;
   std::string batch_out;
   auto* batch = app.add_subcommand("batch", "Run a study: many scenarios in parallel (and across MPI ranks under mpirun), resumable");
-  batch->add_option("study", batch_opts.study, "Study YAML file")->required()->check(CLI::ExistingFile);
+  batch->add_option("study", batch_opts.study, "Study YAML file")->required();
   batch->add_option("--out", batch_out, "Study folder (default out/<study name>); rerunning into it resumes");
   batch->add_option("--jobs,-j", batch_opts.jobs, "Worker threads per process (default: all cores)");
   batch->add_flag("--fresh", batch_opts.fresh, "Discard the rows of an earlier run in the folder");

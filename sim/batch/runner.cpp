@@ -94,11 +94,12 @@ Outcome evaluate(const Study& study, const std::vector<CaseInputs>& cases, const
       s.edits.insert(s.edits.end(), failures.begin(), failures.end());
     }
     // The same entry point as `corridor run`: a kept variant solves everything its folder shows; a row
-    // alone skips what no KPI column reads (route families, events, gas capacity studies). The KPIs
+    // alone skips what no KPI column reads (route families, bottlenecks, events, gas capacity studies). The KPIs
     // come from the same freight solution either way.
     run::Options options;
     options.threads = 1;  // variants run in parallel
     options.route_families = keep_results;
+    options.bottlenecks = keep_results;
     options.events = keep_results;
     options.gas_capacity = keep_results;
     options.input_hashes = keep_results;
@@ -162,6 +163,13 @@ void clear_stale_rows(const fs::path& rows_dir) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with(".") && name.find(".tmp") != std::string::npos) fs::remove(entry.path());
   }
+}
+
+std::size_t committed_rows(const fs::path& rows_dir, const std::vector<Variant>& variants) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& v : variants) n += fs::exists(rows_dir / (v.id + ".csv"), ec) ? 1 : 0;
+  return n;
 }
 
 std::optional<std::string> read_row(const fs::path& rows_dir, const Variant& v) {

@@ -65,6 +65,9 @@ struct RunSummary {
 RunSummary run_variants(const Study& study, const std::vector<CaseInputs>& cases, const std::vector<Variant>& variants,
                         const RunOptions& options);
 
+/// How many of `variants` have a committed row in `rows_dir` (by any process).
+std::size_t committed_rows(const std::filesystem::path& rows_dir, const std::vector<Variant>& variants);
+
 /// The committed row of a variant, or nullopt.
 std::optional<std::string> read_row(const std::filesystem::path& rows_dir, const Variant& variant);
 

@@ -9,6 +9,8 @@
 
 #include "geo/error.hpp"
 #include "sim/batch/expression.hpp"
+#include "sim/run/load.hpp"
+#include "sim/run/run.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
 namespace corridor::batch {
@@ -280,6 +282,33 @@ std::vector<scenario::Edit> draw_failures(const Study& study, const network::Net
     for (std::size_t l : sel.links) fail_one(false, l);
   }
   return edits;
+}
+
+void validate_study(const Study& study) {
+  ProblemList problems;
+  for (std::size_t c = 0; c < study.cases.size(); ++c) {
+    const Case& kase = study.cases[c];
+    try {
+      scenario::Scenario s = scenario::load(kase.scenario.value_or(study.base_scenario));
+      const network::Network loaded = run::load_network(s);
+      scenario::check_against(s, loaded);
+      (void)run::read_run_settings(s);
+      if (study.monte_carlo.draws > 0) (void)draw_failures(study, loaded, 0);
+      for (const auto& point : study.grid) {
+        scenario::Scenario variant = s;
+        network::Network net = loaded;
+        variant.edits.insert(variant.edits.end(), kase.edits.begin(), kase.edits.end());
+        variant.edits.insert(variant.edits.end(), point.begin(), point.end());
+        scenario::apply_edits(variant, net);
+      }
+    } catch (const InputError& e) {
+      for (auto p : e.problems()) {
+        p.what = "case '" + kase.name + "': " + p.what;
+        problems.append({p});
+      }
+    }
+  }
+  problems.throw_if_any();
 }
 
 }  // namespace corridor::batch

@@ -79,6 +79,11 @@ struct Variant {
 /// Reads a study file (every key checked; errors name file, line and key).
 Study load_study(const std::filesystem::path& file);
 
+/// Checks a study without solving it, as `corridor validate` does: every case's scenario and network,
+/// and every edit of every case and grid point and the Monte Carlo selectors applied to that network
+/// (unknown ids, empty selections, values out of range). Throws InputError with every problem.
+void validate_study(const Study& study);
+
 /// All variants in a fixed order: case, then grid point, then draw.
 std::vector<Variant> expand(const Study& study);
 

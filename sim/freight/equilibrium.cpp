@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "geo/error.hpp"
@@ -27,6 +29,62 @@ void total_flows(const ClassFlows& x, std::vector<double>& v) {
     for (std::size_t a = 0; a < v.size(); ++a) v[a] += xk[a];
   }
 }
+
+/// Route flows kept beside the class link flows of a link-based method, when routes are listed: every
+/// all-or-nothing target is one path per OD carrying all its demand, and every combination the method
+/// makes of targets and current flows (x + tau (s - x), s = b0 y + b1 s' + b2 s'') is made of these path
+/// flows too, so the routes of an OD add up to its share of the link flows exactly.
+class PathFlows {
+public:
+  /// Per entry of problem.demand: (path id, flow), sorted by path id.
+  using Flows = std::vector<std::vector<std::pair<std::uint32_t, double>>>;
+
+  explicit PathFlows(std::size_t od_count) : od_count_(od_count) {}
+
+  /// A recorder for detail::all_or_nothing that fills `out` with the paths it loads.
+  detail::OnTreePath recorder(const CompactNetwork& net, const std::vector<double>& demand, Flows& out) {
+    out.assign(od_count_, {});
+    return [this, &net, &demand, &out](std::size_t od, const ShortestPathTree& tree, Index destination) {
+      std::vector<Index> links;
+      for (Index n = destination; tree.pred_link(n) != detail::no_index; n = net.tail[tree.pred_link(n)])
+        links.push_back(tree.pred_link(n));
+      std::reverse(links.begin(), links.end());
+      const auto [it, added] = ids_.try_emplace(std::move(links), static_cast<std::uint32_t>(paths_.size()));
+      if (added) paths_.push_back(&it->first);
+      out[od] = {{it->second, demand[od]}};
+    };
+  }
+
+  /// a x + b y.
+  static Flows combine(double a, const Flows& x, double b, const Flows& y) {
+    Flows out(x.size());
+    for (std::size_t od = 0; od < x.size(); ++od) {
+      auto& o = out[od];
+      std::size_t i = 0, j = 0;
+      while (i < x[od].size() || j < y[od].size()) {
+        if (j == y[od].size() || (i < x[od].size() && x[od][i].first < y[od][j].first)) {
+          o.emplace_back(x[od][i].first, a * x[od][i].second);
+          ++i;
+        } else if (i == x[od].size() || y[od][j].first < x[od][i].first) {
+          o.emplace_back(y[od][j].first, b * y[od][j].second);
+          ++j;
+        } else {
+          o.emplace_back(x[od][i].first, a * x[od][i].second + b * y[od][j].second);
+          ++i;
+          ++j;
+        }
+      }
+    }
+    return out;
+  }
+
+  [[nodiscard]] const std::vector<Index>& path(std::uint32_t id) const { return *paths_[id]; }
+
+private:
+  std::size_t od_count_;
+  std::map<std::vector<Index>, std::uint32_t> ids_;
+  std::vector<const std::vector<Index>*> paths_;
+};
 
 /// Step tau in [0, 1] minimizing the objective along x + tau (s - x): the root of
 ///   phi'(tau) = sum_a (S_a - V_a) cost_a(V + tau (S - V)) + sum_k sum_a (s_ka - x_ka) g_ka,
@@ -60,21 +118,26 @@ double line_search(const CompactNetwork& net, const LinkState& state, const Clas
 /// Frank-Wolfe and its conjugate and bi-conjugate variants (Mitradjieva & Lindberg 2013). The search
 /// direction's target s is the all-or-nothing point y (FW), or a combination of y and the previous targets
 /// made conjugate to the previous directions with respect to the Hessian diag(dc_a/dv) at the current flows.
+/// `paths` (when not null) keeps the route flows in step: `x_paths` holds them at the end; `demand` is
+/// the demand of each entry of problem.demand.
 void solve_frank_wolfe(const CompactNetwork& net, LinkState& state, const EquilibriumOptions& options,
-                       ClassFlows& x, EquilibriumResult& res) {
+                       ClassFlows& x, EquilibriumResult& res, PathFlows* paths, PathFlows::Flows& x_paths,
+                       const std::vector<double>& demand) {
   const std::size_t m = net.link_count;
   ShortestPathTree tree(net);
   ClassFlows y(net.class_count, std::vector<double>(m, 0.0));
   ClassFlows s_prev, s_prev2, s;
   double tau_prev = 1.0, tau_prev2 = 1.0;
   std::vector<double> v(m), yv(m), sv(m), sv_prev(m), sv_prev2(m);
+  PathFlows::Flows y_paths, s_paths, s_prev_paths(demand.size()), s_prev2_paths(demand.size());
+  auto record = [&](PathFlows::Flows& out) { return paths ? paths->recorder(net, demand, out) : detail::OnTreePath{}; };
   // start: all or nothing at free flow
-  detail::all_or_nothing(net, state, tree, &x);
+  detail::all_or_nothing(net, state, tree, &x, nullptr, record(x_paths));
   total_flows(x, v);
   for (std::size_t it = 1;; ++it) {
     state.flow = v;
     state.refresh_all();
-    const double sptt = detail::all_or_nothing(net, state, tree, &y);
+    const double sptt = detail::all_or_nothing(net, state, tree, &y, nullptr, record(y_paths));
     const double tstt = detail::total_cost(net, state, x);
     const double gap = detail::relative_gap(tstt, sptt);
     res.gap_history.push_back(gap);
@@ -149,6 +212,13 @@ void solve_frank_wolfe(const CompactNetwork& net, LinkState& state, const Equili
       for (std::size_t a = 0; a < m; ++a) x[k][a] += tau * (s[k][a] - x[k][a]);
     }
     total_flows(x, v);
+    if (paths) {
+      s_paths = PathFlows::combine(b0, y_paths, 1.0,
+                                   PathFlows::combine(b1, s_prev_paths, b2, s_prev2_paths));
+      x_paths = PathFlows::combine(1.0 - tau, x_paths, tau, s_paths);
+      s_prev2_paths = std::move(s_prev_paths);
+      s_prev_paths = s_paths;
+    }
     s_prev2 = std::move(s_prev);
     sv_prev2 = sv_prev;
     s_prev = s;
@@ -217,6 +287,10 @@ EquilibriumResult solve_assignment(const AssignmentProblem& problem, const Equil
   res.objective = options.objective;
   ClassFlows x(net.class_count, std::vector<double>(m, 0.0));
   std::unique_ptr<detail::BushSolver> bushes;
+  std::vector<double> demand(problem.demand.size());
+  for (std::size_t i = 0; i < demand.size(); ++i) demand[i] = problem.demand[i].demand;
+  std::optional<PathFlows> paths;  // link-based methods: route flows kept beside the link flows
+  PathFlows::Flows x_paths;
 
   switch (options.method) {
     case AssignmentMethod::all_or_nothing: {
@@ -240,7 +314,8 @@ EquilibriumResult solve_assignment(const AssignmentProblem& problem, const Equil
     case AssignmentMethod::frank_wolfe:
     case AssignmentMethod::conjugate_frank_wolfe:
     case AssignmentMethod::biconjugate_frank_wolfe:
-      solve_frank_wolfe(net, state, options, x, res);
+      if (options.list_routes) paths.emplace(problem.demand.size());
+      solve_frank_wolfe(net, state, options, x, res, paths ? &*paths : nullptr, x_paths, demand);
       break;
   }
 
@@ -288,8 +363,34 @@ EquilibriumResult solve_assignment(const AssignmentProblem& problem, const Equil
       r.least_cost = tree.distance(s);
       r.mean_cost = r.least_cost;
       if (options.method == AssignmentMethod::algorithm_b) continue;
-      // Link-based methods keep no paths: mean cost and time are those of the least-cost route at the final
-      // flows (equal to the flow-weighted mean at equilibrium). All or nothing: the route the demand took.
+      if (paths) {
+        // Link-based methods with their route flows: every route with at least min_route_share of the
+        // demand, its share of what is listed; mean cost and time over them.
+        for (const auto& [id, flow] : x_paths[i]) {
+          if (!(flow >= options.min_route_share * r.demand)) continue;
+          OdRoute route;
+          route.links.assign(paths->path(id).begin(), paths->path(id).end());
+          route.share = flow;
+          for (std::size_t a : route.links) route.cost += actual.cost[a] + net.fixed[k][a];
+          r.routes.push_back(std::move(route));
+        }
+        std::stable_sort(r.routes.begin(), r.routes.end(), [](const OdRoute& a, const OdRoute& b) { return a.share > b.share; });
+        if (r.routes.size() > options.max_routes_per_od) r.routes.resize(options.max_routes_per_od);
+        double listed = 0.0;
+        for (const auto& route : r.routes) listed += route.share;
+        r.mean_time = r.mean_cost = 0.0;
+        for (auto& route : r.routes) {
+          route.share /= listed;
+          double time = 0.0;
+          for (std::size_t a : route.links) time += actual.cost[a];
+          r.mean_time += route.share * time;
+          r.mean_cost += route.share * route.cost;
+        }
+        continue;
+      }
+      // Link-based methods without their route flows: mean cost and time are those of the least-cost route
+      // at the final flows (equal to the flow-weighted mean at equilibrium). All or nothing: the route the
+      // demand took.
       const ShortestPathTree& t = aon ? loaded_tree : tree;
       OdRoute route;
       for (Index n = s; n != origin; n = net.tail[t.pred_link(n)]) route.links.push_back(t.pred_link(n));

@@ -172,7 +172,7 @@ void ShortestPathTree::load(Index node, double amount, std::vector<double>& flow
 }
 
 double all_or_nothing(const CompactNetwork& net, const LinkState& state, ShortestPathTree& tree,
-                      std::vector<std::vector<double>>* class_flows, std::size_t* unreachable) {
+                      std::vector<std::vector<double>>* class_flows, std::size_t* unreachable, const OnTreePath& on_path) {
   if (class_flows) {
     for (auto& f : *class_flows) std::fill(f.begin(), f.end(), 0.0);
   }
@@ -188,6 +188,7 @@ double all_or_nothing(const CompactNetwork& net, const LinkState& state, Shortes
       }
       sptt += o.demand[i] * tree.distance(s);
       if (class_flows) tree.load(s, o.demand[i], (*class_flows)[o.travel_class]);
+      if (on_path) on_path(o.od[i], tree, s);
     }
   }
   if (unreachable) *unreachable = missing;

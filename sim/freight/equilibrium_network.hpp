@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "sim/freight/equilibrium.hpp"
@@ -99,11 +100,16 @@ private:
   std::vector<Index> touched_;
 };
 
+/// Called with (index into problem.demand, the tree of its origin, its destination) for every OD the
+/// all-or-nothing loading reaches: to record the paths it loaded.
+using OnTreePath = std::function<void(std::size_t od, const ShortestPathTree& tree, Index destination)>;
+
 /// Shortest-path total (SPTT) and all-or-nothing loading for all demand at the current costs.
 /// `class_flows` ([class][link]) is overwritten with the all-or-nothing loading when not null.
 /// Returns SPTT; `unreachable` counts OD pairs with demand and no path.
 double all_or_nothing(const CompactNetwork& net, const LinkState& state, ShortestPathTree& tree,
-                      std::vector<std::vector<double>>* class_flows, std::size_t* unreachable = nullptr);
+                      std::vector<std::vector<double>>* class_flows, std::size_t* unreachable = nullptr,
+                      const OnTreePath& on_path = {});
 
 /// TSTT = sum_k sum_a x_ka (cost_a + g_ka).
 double total_cost(const CompactNetwork& net, const LinkState& state, const std::vector<std::vector<double>>& class_flows);

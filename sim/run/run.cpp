@@ -132,7 +132,7 @@ Results run_scenario(scenario::Scenario s, network::Network net, const Options& 
   res.method = res.freight.method;
   check_reachable(net, s, res.freight);
   res.kpis = freight::freight_kpis(net, res.freight);
-  res.bottlenecks = freight::corridor_bottlenecks(net, s);
+  if (options.bottlenecks) res.bottlenecks = freight::corridor_bottlenecks(net, s);
   if (settings.events && options.events) {
     res.events = events::simulate(net, s, events::routes_from_assignment(net, res.freight, *settings.events), *settings.events);
     res.event_kpis = events::event_kpis(*res.events);

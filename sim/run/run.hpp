@@ -18,6 +18,7 @@ namespace corridor::run {
 struct Options {
   unsigned threads = 0;         ///< workers for the assignment's shortest-path trees; 0: all cores (results do not depend on it)
   bool route_families = true;   ///< false: skip the best route per family (batch rows that are not kept)
+  bool bottlenecks = true;      ///< false: skip the maximum-throughput studies (batch rows that are not kept)
   bool events = true;           ///< false: skip the event simulation
   bool gas_capacity = true;     ///< false: the gas network at its nomination only (no maximum throughput, no N-1)
   bool input_hashes = true;     ///< SHA-256 of every input file

@@ -17,38 +17,50 @@ using network::Node;
 namespace {
 
 /// Reads and writes one numeric attribute of a node or link, keeping the pass-through feature in step.
+/// The values an edit may give an attribute (as the network's own checks allow, network.cpp).
+enum class Range { non_negative, positive, share };  // share: (0, 1]
+
 template <typename Element>
 struct Field {
   std::string_view name;
   std::function<std::optional<double>(const Element&)> get;
   std::function<void(Element&, double)> set;
+  Range range = Range::non_negative;
 };
 
 template <typename Element>
-Field<Element> plain(std::string_view name, double Element::*member) {
+Field<Element> plain(std::string_view name, double Element::*member, Range range = Range::non_negative) {
   return {name, [member](const Element& e) { return std::optional<double>(e.*member); },
-          [member](Element& e, double v) { e.*member = v; }};
+          [member](Element& e, double v) { e.*member = v; }, range};
 }
 template <typename Element>
-Field<Element> optional(std::string_view name, std::optional<double> Element::*member) {
-  return {name, [member](const Element& e) { return e.*member; }, [member](Element& e, double v) { e.*member = v; }};
+Field<Element> optional(std::string_view name, std::optional<double> Element::*member, Range range = Range::non_negative) {
+  return {name, [member](const Element& e) { return e.*member; }, [member](Element& e, double v) { e.*member = v; }, range};
+}
+
+/// What is wrong with `v` for a field of that range ("" when it is allowed).
+std::string out_of_range(Range range, double v) {
+  if (range == Range::positive && !(v > 0.0)) return "it must be positive";
+  if (range == Range::share && !(v > 0.0 && v <= 1.0)) return "it must be in (0, 1]";
+  if (range == Range::non_negative && v < 0.0) return "it must not be negative";
+  return {};
 }
 
 const std::vector<Field<Link>>& link_fields() {
   static const std::vector<Field<Link>> fields{
-      optional<Link>("speed_kmh", &Link::speed_kmh),
-      optional<Link>("capacity_teu_per_day", &Link::capacity_teu_per_day),
+      optional<Link>("speed_kmh", &Link::speed_kmh, Range::positive),
+      optional<Link>("capacity_teu_per_day", &Link::capacity_teu_per_day, Range::positive),
       plain<Link>("cost_usd_per_teu", &Link::cost_usd_per_teu),
       plain<Link>("wait_h", &Link::wait_h),
-      plain<Link>("length_km", &Link::length_km),
-      optional<Link>("diameter_mm", &Link::diameter_mm),
+      plain<Link>("length_km", &Link::length_km, Range::positive),
+      optional<Link>("diameter_mm", &Link::diameter_mm, Range::positive),
       optional<Link>("roughness_mm", &Link::roughness_mm),
-      optional<Link>("pressure_max_bar", &Link::pressure_max_bar),
-      optional<Link>("efficiency", &Link::efficiency),
+      optional<Link>("pressure_max_bar", &Link::pressure_max_bar, Range::positive),
+      optional<Link>("efficiency", &Link::efficiency, Range::share),
       // Sailings per week live on as the mean wait for a departure: 84 h / sailings.
       {"sailings_per_week",
        [](const Link& l) { return l.wait_h > 0 ? std::optional<double>(84.0 / l.wait_h) : std::nullopt; },
-       [](Link& l, double v) { l.wait_h = 84.0 / v; }},
+       [](Link& l, double v) { l.wait_h = 84.0 / v; }, Range::positive},
   };
   return fields;
 }
@@ -56,10 +68,10 @@ const std::vector<Field<Link>>& link_fields() {
 const std::vector<Field<Node>>& node_fields() {
   static const std::vector<Field<Node>> fields{
       plain<Node>("dwell_h", &Node::dwell_h),
-      optional<Node>("capacity_teu_per_day", &Node::capacity_teu_per_day),
+      optional<Node>("capacity_teu_per_day", &Node::capacity_teu_per_day, Range::positive),
       plain<Node>("handling_usd_per_teu", &Node::handling_usd_per_teu),
       optional<Node>("pressure_min_bar", &Node::pressure_min_bar),
-      optional<Node>("pressure_max_bar", &Node::pressure_max_bar),
+      optional<Node>("pressure_max_bar", &Node::pressure_max_bar, Range::positive),
       plain<Node>("supply_mcm_per_day", &Node::supply_mcm_per_day),
       plain<Node>("demand_mcm_per_day", &Node::demand_mcm_per_day),
   };
@@ -257,18 +269,21 @@ void apply_network_edits(Network& net, const std::vector<Edit>& edits) {
       const auto& attr = attr_value.first;  // plain references: the lambda below captures them (clang 14)
       const double value = attr_value.second;
       std::size_t touched = 0;
-      auto apply = [&](auto& element, const auto* field) {
+      auto apply = [&](auto& element, const auto* field, const char* what) {
         if (field == nullptr) return;
         const auto current = field->get(element);
         if (e.kind == EditKind::scale && !current) return;  // nothing to scale (e.g. uncapacitated)
         const double v = e.kind == EditKind::set ? value : *current * value;
-        if (attr == "sailings_per_week" && v <= 0.0) throw InputError(e.file, w, "sailings_per_week must stay positive");
+        if (const auto why = out_of_range(field->range, v); !why.empty())
+          throw InputError(e.file, w,
+                           std::string(e.kind == EditKind::set ? "sets " : "scales ") + attr + " of " + what + " '" +
+                               element.id + "' to " + geo::to_text(v) + "; " + why);
         field->set(element, v);
         element.source_feature.set(attr, v);
         ++touched;
       };
-      for (std::size_t i : sel.nodes) apply(net.nodes()[i], find_field(node_fields(), attr));
-      for (std::size_t i : sel.links) apply(net.links()[i], find_field(link_fields(), attr));
+      for (std::size_t i : sel.nodes) apply(net.nodes()[i], find_field(node_fields(), attr), "node");
+      for (std::size_t i : sel.links) apply(net.links()[i], find_field(link_fields(), attr), "link");
       if (touched == 0)
         throw InputError(e.file, w, "none of the selected nodes or links has '" + attr + "' to " +
                                         (e.kind == EditKind::set ? "set" : "scale"));

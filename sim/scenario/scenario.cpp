@@ -3,8 +3,11 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "geo/csv.hpp"
+#include "geo/input_file.hpp"
 #include "geo/text.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
@@ -102,10 +105,12 @@ const Commodity* Scenario::find_commodity(std::string_view commodity) const {
 }
 
 std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& default_commodity) {
-  if (std::error_code dir_ec; fs::is_directory(file, dir_ec))
-    throw InputError(file.string(), "", "is a folder, not an OD matrix file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file.string(), "", "cannot open OD matrix");
+  geo::check_input_file(file);
+  std::ifstream raw(file, std::ios::binary);
+  if (!raw) throw InputError(file.string(), "", "cannot open OD matrix");
+  std::string text{std::istreambuf_iterator<char>(raw), std::istreambuf_iterator<char>()};
+  if (auto wide = geo::wide_text_problem(text); !wide.empty()) throw InputError(file.string(), "", wide);
+  std::istringstream in(std::string(geo::without_utf8_bom(text)));  // a spreadsheet's byte-order mark is not a column name
   std::string line;
   int line_no = 0;
   int c_origin = -1, c_dest = -1, c_teu = -1, c_commodity = -1;
@@ -127,9 +132,17 @@ std::vector<DemandRow> read_demand_csv(const fs::path& file, const std::string& 
         else if (fields[i] == "teu_per_year") c_teu = i;
         else if (fields[i] == "commodity") c_commodity = i;
       }
-      if (c_origin < 0 || c_dest < 0 || c_teu < 0)
+      if (c_origin < 0 || c_dest < 0 || c_teu < 0) {
+        // A spreadsheet in a locale with decimal commas writes ';' (or a tab) between fields.
+        for (const char* sep : {";", "\t", "|"}) {
+          if (line.find(',') == std::string::npos && line.find(sep[0]) != std::string::npos)
+            throw InputError(f, "line " + std::to_string(line_no),
+                             std::string("fields are separated by '") + (sep[0] == '\t' ? "\\t (tab)" : sep) +
+                                 "', not ','; save the file as comma-separated CSV (with '.' as the decimal point)");
+        }
         throw InputError(f, "line " + std::to_string(line_no),
                          "header must name the columns origin, destination and teu_per_year (commodity optional)");
+      }
       continue;
     }
     const std::string where = "line " + std::to_string(line_no);
@@ -176,6 +189,7 @@ namespace {
 constexpr int kMaxExtendsDepth = 16;
 
 void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) {
+  geo::check_input_file(file);  // before resolving it: a loop of links would otherwise be an internal error
   const fs::path canonical = fs::weakly_canonical(file);
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
@@ -196,7 +210,9 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
 
   if (const auto parent = yr.optional_text(root, "extends")) {
     const fs::path parent_file = resolve(dir, *parent);
-    if (!fs::exists(parent_file)) yr.fail(root["extends"], "extends", "file '" + parent_file.string() + "' does not exist");
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(parent_file, ec)))
+      yr.fail(root["extends"], "extends", "file '" + parent_file.string() + "' does not exist");
     load_into(s, parent_file, chain);
   } else {
     s.name = file.stem().string();

@@ -6,18 +6,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "geo/input_file.hpp"
 #include "geo/text.hpp"
 
 namespace corridor::scenario {
 
 YAML::Node YamlReader::parse() const {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file_, ec)) throw InputError(file_.string(), "", "is a folder, not a YAML file");
+  geo::check_input_file(file_);
   std::ifstream in(file_, std::ios::binary);
   if (!in) throw InputError(file_.string(), "", "cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text(geo::without_utf8_bom(buffer.str()));
   // Text that is not UTF-8 would pass through yaml-cpp and break the JSON and GeoJSON written later.
   if (const auto bad = geo::first_invalid_utf8(text))
     throw InputError(file_.string(), "line " + std::to_string(geo::line_of_offset(text, *bad)),

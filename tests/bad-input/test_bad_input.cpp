@@ -73,9 +73,19 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+/// Every entry under `root`; symbolic links are listed, never followed (a case may hold a loop of them).
 std::set<std::string> tree(const fs::path& root) {
   std::set<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) out.insert(fs::relative(e.path(), root).string());
+  std::vector<fs::path> dirs{root};
+  while (!dirs.empty()) {
+    const fs::path dir = dirs.back();
+    dirs.pop_back();
+    for (const auto& e : fs::directory_iterator(dir)) {
+      out.insert(e.path().lexically_relative(root).string());
+      std::error_code ec;
+      if (fs::is_directory(e.symlink_status(ec))) dirs.push_back(e.path());
+    }
+  }
   return out;
 }
 

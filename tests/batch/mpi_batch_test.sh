@@ -21,8 +21,12 @@ STUDY
 "$exe" batch "$tmp/study.yaml" --out "$tmp/single" --jobs 1 -q
 as_root=()
 if [ "$(id -u)" -eq 0 ]; then as_root=(--allow-run-as-root); fi
-"$mpiexec" --oversubscribe "${as_root[@]}" -n 3 "$exe" batch "$tmp/study.yaml" --out "$tmp/mpi" --jobs 1 -q
+"$mpiexec" --oversubscribe "${as_root[@]}" -n 3 "$exe" batch "$tmp/study.yaml" --out "$tmp/mpi" --jobs 1 \
+  >"$tmp/mpi.out" 2>"$tmp/mpi.err"
 cmp "$tmp/single/kpis.csv" "$tmp/mpi/kpis.csv"
+# Progress and the summary count the whole study, not rank 0's share (7 of 21).
+grep -q "progress: 21/21 scenarios" "$tmp/mpi.err" || { echo "no progress over all ranks:" >&2; cat "$tmp/mpi.err" >&2; exit 1; }
+grep -q "Solved 21, resumed 0" "$tmp/mpi.out" || { echo "summary is not the whole study:" >&2; cat "$tmp/mpi.out" >&2; exit 1; }
 rows=$(($(wc -l < "$tmp/mpi/kpis.csv") - 1))
 if [ "$rows" -ne 21 ]; then echo "expected 21 scenarios, got $rows" >&2; exit 1; fi
 # Every rank committed its share of rows.

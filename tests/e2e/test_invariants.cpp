@@ -303,3 +303,24 @@ TEST_CASE("every file of Sioux Falls' equilibrium tells the same truth", "[e2e][
   REQUIRE(imported.status == 0);
   check_scenario(dir / "sf/scenario.yaml", "Sioux Falls");
 }
+
+TEST_CASE("the files tell the same truth for every assignment method, Frank-Wolfe's route shares included",
+          "[e2e][invariants]") {
+  const std::string base = (fs::path(CORRIDOR_SOURCE_DIR) / "scenarios/baseline.yaml").string();
+  TempDir dir("invariants-methods");
+  for (const char* freight :
+       {"{method: all_or_nothing}", "{method: system_optimum}", "{algorithm: frank_wolfe, relative_gap: 1.0e-5}",
+        "{algorithm: conjugate_frank_wolfe, relative_gap: 1.0e-5}", "{algorithm: biconjugate_frank_wolfe, relative_gap: 1.0e-5}"}) {
+    SECTION(freight) {
+      const auto file = dir.write("m.yaml", "extends: " + base + "\nname: m\nfreight: " + freight + "\n");
+      check_scenario(file, freight);
+      // Every served OD lists its routes (link-based methods keep their route flows too).
+      TempDir out("invariants-method-out");
+      REQUIRE(run_corridor({"run", file.string(), "--out", (out / "r").string(), "-q"}).status == 0);
+      for (const auto& o : read_table(out / "r/od.csv").rows) {
+        CHECK(at(o, "routes_used") != "0");
+        CHECK_FALSE(at(o, "route_shares").empty());
+      }
+    }
+  }
+}

@@ -174,8 +174,22 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
     run.assigned.push_back(i);
   run.stop = &g_stop;
   run.clear_stale = false;  // done above, by rank 0 alone
-  // On several ranks each reports its own share; rank 0 draws it.
-  run.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  // One process reports its own count. Under mpirun, rank 0 reports the whole study: the rows every rank
+  // has committed to the shared folder (counted at most every 0.2 s), also while it waits for the others.
+  std::size_t reported = 0;
+  auto study_progress = [&, last = std::chrono::steady_clock::time_point{}](bool force = false) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last < std::chrono::milliseconds(200)) return;
+    last = now;
+    const std::size_t done = batch::committed_rows(rows_dir, variants);
+    if (done == reported && done == variants.size()) return;
+    reported = done;
+    progress.update(done, variants.size());
+  };
+  run.progress = [&](std::size_t done, std::size_t total) {
+    if (mpi.size() == 1) progress.update(done, total);
+    else if (mpi.rank() == 0) study_progress();
+  };
   run.keep = [&](const batch::Variant& v, const batch::Outcome& o) {
     // The folder `corridor run` would write for this variant: the same results value, formatted the same way.
     write_results(dir / "kept" / v.id, *o.results, 0.0, study_inputs);
@@ -183,7 +197,11 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
   const batch::RunSummary summary = batch::run_variants(study, cases, variants, run);
 
   // Every rank's rows reach rank 0, which writes the one kpis.csv (identical to a single-process run).
-  const bool all_done = mpi.all_true(!summary.interrupted);
+  const bool all_done = mpi.all_true(!summary.interrupted, mpi.rank() == 0 && mpi.size() > 1
+                                                               ? std::function<void()>([&] { study_progress(); })
+                                                               : std::function<void()>());
+  if (mpi.rank() == 0 && mpi.size() > 1) study_progress(true);
+  const auto totals = mpi.sum({summary.solved, summary.skipped});
   if (!all_done) {
     if (mpi.rank() == 0)
       err << "interrupted: finished scenarios are kept in " << rows_dir.string() << "; run the same command again to resume\n";
@@ -208,8 +226,7 @@ int batch_on(const MpiSession& mpi, const BatchOptions& options, std::ostream& o
     out << "Study " << study.name << ": " << variants.size() << " scenarios (" << study.cases.size() << " cases x "
         << study.grid.size() << " grid points x " << std::max<std::size_t>(study.monte_carlo.draws, 1) << " draws), "
         << mpi.size() << (mpi.size() == 1 ? " process" : " processes") << " x " << run.jobs << " threads\n";
-    out << "Solved " << summary.solved << ", resumed " << summary.skipped << " finished earlier";
-    if (mpi.size() > 1) out << " (rank 0's share)";
+    out << "Solved " << totals[0] << ", resumed " << totals[1] << " finished earlier";
     out << "; " << failed << " failed (status and error columns of kpis.csv). " << seconds << " s.\n";
     out << "KPIs in " << (dir / "kpis.csv").string() << "\n";
   }

@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "geo/error.hpp"
+#include "sim/batch/study.hpp"
 #include "sim/run/load.hpp"
+#include "sim/scenario/yaml_reader.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "tools/app/gas_output.hpp"
@@ -69,6 +71,12 @@ void print_od_table(std::ostream& out, const run::Results& res) {
     for (const auto& opt : od.options) out << "  " << std::setw(9) << (opt.path ? fixed(opt.path->time_h / 24.0, 1) : "-");
     out << '\n';
   }
+}
+
+/// A study file: a YAML mapping with `base:` (a scenario has `network:` or `extends:` instead).
+bool is_study_file(const std::string& path) {
+  const auto root = scenario::YamlReader(path).parse();
+  return root["base"] && !root["network"] && !root["extends"];
 }
 
 bool is_scenario_file(const std::string& path) {
@@ -166,6 +174,14 @@ int validate(const std::vector<std::string>& files, std::ostream& out) {
       continue;
     }
     try {
+      if (is_study_file(f)) {
+        const auto study = batch::load_study(f);
+        batch::validate_study(study);
+        out << f << ": ok (study '" << study.name << "', " << batch::expand(study).size() << " scenarios: "
+            << study.cases.size() << " cases x " << study.grid.size() << " grid points x "
+            << std::max<std::size_t>(study.monte_carlo.draws, 1) << " draws)\n";
+        continue;
+      }
       auto s = scenario::load(f);
       const auto net = run::prepare(s);
       const auto settings = run::read_run_settings(s);

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 
+#include "geo/input_file.hpp"
 #include "geo/writer.hpp"
 #include "sim/gas/gaslib.hpp"
 #include "sim/gas/units.hpp"
@@ -41,6 +42,8 @@ constexpr double km_per_degree = 111.32;  // along the equator and any meridian,
 
 int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   namespace fs = std::filesystem;
+  geo::check_input_file(options.network);
+  geo::check_input_file(options.scenario);
   const gas::GasNetwork g = gas::read_gaslib(options.network, options.scenario);
   const double rho_n = g.gas.normal_density_kg_per_m3;
 

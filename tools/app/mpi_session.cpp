@@ -1,6 +1,8 @@
 #include "tools/app/mpi_session.hpp"
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #ifdef CORRIDOR_WITH_MPI
 #include <mpi.h>
@@ -31,10 +33,25 @@ void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
 
 void MpiSession::abort(int code) const { MPI_Abort(MPI_COMM_WORLD, code); }
 
-bool MpiSession::all_true(bool value) const {
+bool MpiSession::all_true(bool value, const std::function<void()>& while_waiting) const {
+  // Non-blocking on every rank (a non-blocking collective never matches a blocking one), so that a rank
+  // may report progress while it waits.
   int local = value ? 1 : 0, global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Iallreduce(&local, &global, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &request);
+  for (int done = 0;;) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    if (while_waiting) while_waiting();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   return global == 1;
+}
+
+std::vector<std::size_t> MpiSession::sum(const std::vector<std::size_t>& values) const {
+  std::vector<unsigned long long> local(values.begin(), values.end()), global(values.size(), 0);
+  MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+  return {global.begin(), global.end()};
 }
 
 std::vector<std::string> MpiSession::gather_rows(const std::vector<std::size_t>& indices, const std::vector<std::string>& rows,
@@ -74,7 +91,8 @@ MpiSession::MpiSession() = default;
 MpiSession::~MpiSession() = default;
 void MpiSession::barrier() const {}
 void MpiSession::abort(int) const {}
-bool MpiSession::all_true(bool value) const { return value; }
+bool MpiSession::all_true(bool value, const std::function<void()>&) const { return value; }
+std::vector<std::size_t> MpiSession::sum(const std::vector<std::size_t>& values) const { return values; }
 std::vector<std::string> MpiSession::gather_rows(const std::vector<std::size_t>& indices, const std::vector<std::string>& rows,
                                                  std::size_t total) const {
   std::vector<std::string> ordered(total);

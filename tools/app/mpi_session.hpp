@@ -2,6 +2,7 @@
 // CORRIDOR_WITH_MPI (or when not launched by mpirun) it is one rank of one.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,11 @@ public:
   /// Ends every rank of the job with `code` (a rank that failed alone must not leave the others
   /// waiting in a collective). Returns only without MPI.
   void abort(int code) const;
-  /// True on every rank when `value` is true on every rank.
-  [[nodiscard]] bool all_true(bool value) const;
+  /// True on every rank when `value` is true on every rank. While other ranks are still working,
+  /// `while_waiting` (when given) is called about every 0.2 s on this one. Every rank must call it.
+  [[nodiscard]] bool all_true(bool value, const std::function<void()>& while_waiting = {}) const;
+  /// The sums over every rank of `values` (the same length on all), on every rank.
+  [[nodiscard]] std::vector<std::size_t> sum(const std::vector<std::size_t>& values) const;
   /// Rank 0 receives every rank's rows, ordered by variant index (`total` of them); others get {}.
   [[nodiscard]] std::vector<std::string> gather_rows(const std::vector<std::size_t>& indices,
                                                      const std::vector<std::string>& rows, std::size_t total) const;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "geo/error.hpp"
+#include "geo/input_file.hpp"
 #include "geo/writer.hpp"
 #include "tools/app/number_text.hpp"
 #include "tools/app/output_folder.hpp"
@@ -295,6 +296,8 @@ freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const T
 
 int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   namespace fs = std::filesystem;
+  for (const auto& f : {options.network, options.trips, options.nodes})
+    if (!f.empty()) geo::check_input_file(f);
   const TntpNetwork net = read_tntp_network(options.network);
   const TntpTrips trips = read_tntp_trips(options.trips);
   to_assignment_problem(net, trips, options.weights).validate();  // the solver's checks, before writing
