@@ -1,0 +1,705 @@
+#include "sim/freight/sue.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "geo/error.hpp"
+#include "sim/freight/equilibrium_network.hpp"
+
+namespace corridor::freight {
+
+namespace {
+
+using detail::CompactNetwork;
+using detail::Index;
+using detail::LinkState;
+using detail::ShortestPathTree;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double safe_log(double x) { return std::log(std::max(x, 1e-300)); }
+
+struct Route {
+  std::vector<Index> links;
+  std::vector<Index> sorted;  ///< the links by index, for the overlaps of two routes
+  double flow = 0.0;
+  double fixed = 0.0;        ///< sum of g_ka over the links + the route's extra cost
+  double path_size = 1.0;
+  double length = 0.0;       ///< free-flow generalized cost, for path sizes
+  RouteTraits traits;
+  double cost = 0.0;         ///< scratch: current cost
+  double target = 0.0;       ///< scratch: logit flow at the current costs
+  double dir = 0.0;          ///< scratch: step direction
+};
+
+struct Od {
+  std::size_t index = 0;     ///< into problem.demand
+  Index travel_class = 0;
+  Index origin = 0, destination = 0;
+  double demand = 0.0;
+  std::vector<Route> routes;
+  bool has_unserved = false;
+  double unserved_flow = 0.0;
+  double unserved_cost = 0.0;
+  double unserved_target = 0.0;
+  double unserved_dir = 0.0;
+};
+
+class Solver {
+public:
+  Solver(const AssignmentProblem& p, const SueOptions& o)
+      : p_(p), o_(o), net_(p), state_(p, AssignmentObjective::user_equilibrium), scratch_(state_), tree_(net_) {
+    const std::size_t m = p.links.size();
+    mu_.assign(m, 0.0);
+    rho_.assign(m, 0.0);
+    hard_.assign(m, 0);
+    for (std::size_t a = 0; a < m && a < o.hard_capacity.size(); ++a) hard_[a] = o.hard_capacity[a];
+    cost_.assign(m, 0.0);
+    for (Index a = 0; a < m; ++a) cost_[a] = link_cost(a, 0.0);
+    free_cost_ = cost_;
+  }
+
+  SueResult run() {
+    build_ods();
+    SueResult res;
+    const bool capacitated = std::any_of(hard_.begin(), hard_.end(), [](char c) { return c != 0; });
+    if (capacitated) init_multipliers();
+    for (;;) {
+      const bool inner = solve_inner(res);
+      ++res.multiplier_rounds;
+      if (!capacitated) {
+        res.converged = inner;
+        break;
+      }
+      // Multipliers: mu <- max(0, mu + rho (v - c)). Stop at the KKT point: every capacity holds, and
+      // every link with a positive multiplier is at its capacity (within the tolerance).
+      double excess = -kInf, slack = 0.0;
+      for (Index a = 0; a < p_.links.size(); ++a) {
+        if (!hard_[a]) continue;
+        const double c = p_.links[a].capacity;
+        const double rel = (state_.flow[a] - c) / c;
+        excess = std::max(excess, rel);
+        mu_[a] = std::max(0.0, mu_[a] + rho_[a] * (state_.flow[a] - c));
+        if (mu_[a] > 0.0) slack = std::max(slack, -rel);
+      }
+      res.max_capacity_excess = excess;
+      if (inner && excess <= o_.capacity_tolerance && slack <= o_.capacity_tolerance) {
+        res.converged = true;
+        break;
+      }
+      if (excess > o_.capacity_tolerance && excess > 0.25 * last_excess_) {
+        for (Index a = 0; a < p_.links.size(); ++a) rho_[a] *= 4.0;
+      }
+      last_excess_ = excess;
+      if (res.iterations >= o_.max_iterations || res.multiplier_rounds >= 200) break;
+      refresh_all_costs();
+    }
+    fill(res);
+    return res;
+  }
+
+private:
+  // ---- costs ----
+  /// Cost of link a at flow v: its volume-delay time plus, on a hard capacity, the multiplier penalty.
+  double link_cost(Index a, double v) const {
+    double c = state_.vdf[a].time(v);
+    if (hard_[a]) c += std::max(0.0, mu_[a] + rho_[a] * (v - p_.links[a].capacity));
+    return c;
+  }
+  double link_slope(Index a, double v) const {
+    double s = state_.vdf[a].slope(v);
+    if (hard_[a] && mu_[a] + rho_[a] * (v - p_.links[a].capacity) > 0.0) s += rho_[a];
+    return s;
+  }
+  void refresh_all_costs() {
+    for (Index a = 0; a < p_.links.size(); ++a) cost_[a] = link_cost(a, state_.flow[a]);
+  }
+  double route_cost(const Route& r) const {
+    double c = r.fixed;
+    for (Index a : r.links) c += cost_[a];
+    return c;
+  }
+
+  // ---- setup ----
+  void build_ods() {
+    const auto& classes = o_.classes;
+    if (classes.size() != p_.classes.size())
+      throw InputError(p_.name, "", "the stochastic equilibrium needs one dispersion per travel class");
+    for (std::size_t k = 0; k < classes.size(); ++k) {
+      const auto& c = classes[k];
+      if (!(c.theta > 0.0) || !std::isfinite(c.theta))
+        throw InputError(p_.name, "class '" + p_.classes[k].name + "'", "the dispersion theta must be positive");
+      if (c.theta_nest > c.theta * (1 + 1e-12))
+        throw InputError(p_.name, "class '" + p_.classes[k].name + "'",
+                         "the dispersion between nests may not exceed the one within them (theta_nest <= theta)");
+      if (c.path_size < 0.0) throw InputError(p_.name, "class '" + p_.classes[k].name + "'", "path_size must not be negative");
+    }
+    ods_.reserve(p_.demand.size());
+    double cost_sum = 0.0, demand_sum = 0.0;
+    for (std::size_t i = 0; i < p_.demand.size(); ++i) {
+      const OdDemand& d = p_.demand[i];
+      Od od;
+      od.index = i;
+      od.travel_class = static_cast<Index>(d.travel_class);
+      od.origin = static_cast<Index>(d.origin);
+      od.destination = static_cast<Index>(d.destination);
+      od.demand = d.demand;
+      if (!o_.unserved_cost.empty()) {
+        od.has_unserved = true;
+        od.unserved_cost = o_.unserved_cost.at(d.travel_class);
+      }
+      ods_.push_back(std::move(od));
+    }
+    // Route sets: the free-flow least-cost route, penalty routes, seeds.
+    std::map<std::pair<Index, Index>, std::vector<std::size_t>> by_origin;
+    for (std::size_t i = 0; i < ods_.size(); ++i) by_origin[{ods_[i].travel_class, ods_[i].origin}].push_back(i);
+    std::copy(free_cost_.begin(), free_cost_.end(), scratch_.cost.begin());
+    for (const auto& [key, list] : by_origin) {
+      tree_.run(scratch_, key.first, key.second);
+      for (std::size_t i : list) {
+        if (ods_[i].demand <= 0.0 || ods_[i].origin == ods_[i].destination) continue;
+        if (tree_.reached(ods_[i].destination)) add_route(ods_[i], tree_path(ods_[i].destination));
+      }
+    }
+    for (auto& od : ods_) {
+      if (od.routes.empty()) continue;
+      if (o_.penalty_routes > 0) penalty_routes(od);
+      if (o_.seed_routes)
+        for (auto& links : o_.seed_routes(od.index)) add_route(od, std::vector<Index>(links.begin(), links.end()));
+      update_path_sizes(od);
+      cost_sum += od.demand * std::min_element(od.routes.begin(), od.routes.end(), [&](const Route& a, const Route& b) {
+                                return a.length < b.length;
+                              })->length;
+      demand_sum += od.demand;
+    }
+    mean_cost_ = demand_sum > 0 ? cost_sum / demand_sum : 1.0;
+    // Start: all demand on the free-flow least-cost route (or unserved when there is none).
+    for (auto& od : ods_) {
+      if (od.demand <= 0.0) continue;
+      if (od.routes.empty()) {
+        od.unserved_flow = od.demand;
+        continue;
+      }
+      // Every alternative carries flow (the entropy's domain): nearly all on the free-flow least-cost
+      // route, a millionth spread over the others.
+      const double rest = od.routes.size() > 1 || od.has_unserved ? 1e-6 * od.demand : 0.0;
+      const auto others = static_cast<double>(od.routes.size() - 1 + (od.has_unserved ? 1 : 0));
+      const double each = others > 0 ? rest / others : 0.0;
+      for (std::size_t k = 0; k < od.routes.size(); ++k) {
+        Route& r = od.routes[k];
+        r.flow = k == 0 ? od.demand - rest : each;
+        for (Index a : r.links) state_.flow[a] += r.flow;
+      }
+      if (od.has_unserved) od.unserved_flow = od.routes.size() > 1 || od.has_unserved ? each : 0.0;
+    }
+    refresh_all_costs();
+  }
+
+  std::vector<Index> tree_path(Index destination) const {
+    std::vector<Index> links;
+    for (Index n = destination; tree_.pred_link(n) != detail::no_index; n = net_.tail[tree_.pred_link(n)])
+      links.push_back(tree_.pred_link(n));
+    std::reverse(links.begin(), links.end());
+    return links;
+  }
+
+  /// Adds a route to the OD's set unless it is there or the set is full; returns whether it was added.
+  bool add_route(Od& od, std::vector<Index> links) {
+    if (od.routes.size() >= o_.max_routes_per_od) return false;
+    for (const auto& r : od.routes)
+      if (r.links == links) return false;
+    for (Index a : links)
+      if (!net_.allowed[od.travel_class][a]) return false;
+    Route r;
+    r.links = std::move(links);
+    r.sorted = r.links;
+    std::sort(r.sorted.begin(), r.sorted.end());
+    for (Index a : r.links) {
+      r.fixed += net_.fixed[od.travel_class][a];
+      r.length += free_cost_[a] + net_.fixed[od.travel_class][a];
+    }
+    if (o_.traits) {
+      std::vector<std::size_t> as(r.links.begin(), r.links.end());
+      r.traits = o_.traits(od.index, as);
+    }
+    r.fixed += r.traits.extra_cost;
+    od.routes.push_back(std::move(r));
+    return true;
+  }
+
+  void penalty_routes(Od& od) {
+    std::vector<double> factor(p_.links.size(), 1.0);
+    for (std::size_t round = 0; round < o_.penalty_routes; ++round) {
+      for (const auto& r : od.routes)
+        for (Index a : r.links) factor[a] = 1.0;
+      for (const auto& r : od.routes)
+        for (Index a : r.links) factor[a] *= 1.0 + o_.penalty;
+      // Penalise free-flow time and fixed cost alike: a link's whole generalized cost.
+      for (Index a = 0; a < p_.links.size(); ++a)
+        scratch_.cost[a] = (free_cost_[a] + net_.fixed[od.travel_class][a]) * factor[a] - net_.fixed[od.travel_class][a];
+      tree_.run(scratch_, od.travel_class, od.origin);
+      if (!tree_.reached(od.destination)) break;
+      if (!add_route(od, tree_path(od.destination)) && od.routes.size() >= o_.max_routes_per_od) break;
+    }
+  }
+
+  void update_path_sizes(Od& od) {
+    std::map<Index, int> uses;
+    for (const auto& r : od.routes)
+      for (Index a : r.links) ++uses[a];
+    for (auto& r : od.routes) {
+      if (!(r.length > 0.0)) {
+        r.path_size = 1.0;
+        continue;
+      }
+      double ps = 0.0;
+      for (Index a : r.links) ps += (free_cost_[a] + net_.fixed[od.travel_class][a]) / r.length / uses[a];
+      r.path_size = std::clamp(ps, 1e-12, 1.0);
+    }
+  }
+
+  void init_multipliers() {
+    for (Index a = 0; a < p_.links.size(); ++a)
+      if (hard_[a]) rho_[a] = 10.0 * mean_cost_ / p_.links[a].capacity;
+    refresh_all_costs();
+  }
+
+  // ---- the logit ----
+  /// Route costs and logit targets of an OD at the current link costs; returns sum |f - y|.
+  double targets(Od& od) {
+    const SueDispersion& c = o_.classes[od.travel_class];
+    const double theta = c.theta;
+    const double theta0 = c.theta_nest > 0.0 ? c.theta_nest : theta;
+    // Nest log-sums w_m = ln sum exp(u_r), u_r = -theta c_r + beta ln PS_r (shifted for stability).
+    double cmin = od.has_unserved ? od.unserved_cost : kInf;
+    for (auto& r : od.routes) {
+      r.cost = route_cost(r);
+      cmin = std::min(cmin, r.cost);
+    }
+    nest_ids_.clear();
+    nest_w_.clear();
+    for (auto& r : od.routes) {
+      const double u = -theta * (r.cost - cmin) + c.path_size * std::log(r.path_size);
+      r.target = u;  // scratch: utility
+      auto it = std::find(nest_ids_.begin(), nest_ids_.end(), r.traits.nest);
+      if (it == nest_ids_.end()) {
+        nest_ids_.push_back(r.traits.nest);
+        nest_w_.push_back({u, 0.0});
+      } else {
+        auto& w = nest_w_[static_cast<std::size_t>(it - nest_ids_.begin())];
+        w.first = std::max(w.first, u);
+      }
+    }
+    for (auto& r : od.routes) {
+      const auto k = static_cast<std::size_t>(std::find(nest_ids_.begin(), nest_ids_.end(), r.traits.nest) - nest_ids_.begin());
+      nest_w_[k].second += std::exp(r.target - nest_w_[k].first);
+    }
+    // Nest utilities U_m = (theta0 / theta) w_m; the unserved alternative: U = -theta0 (c_u - cmin).
+    std::vector<double>& big_u = nest_u_;
+    big_u.assign(nest_ids_.size(), 0.0);
+    double umax = -kInf;
+    for (std::size_t k = 0; k < nest_ids_.size(); ++k) {
+      big_u[k] = theta0 / theta * (nest_w_[k].first + std::log(nest_w_[k].second));
+      umax = std::max(umax, big_u[k]);
+    }
+    double uu = -kInf;
+    if (od.has_unserved) {
+      uu = -theta0 * (od.unserved_cost - cmin);
+      umax = std::max(umax, uu);
+    }
+    double denom = od.has_unserved ? std::exp(uu - umax) : 0.0;
+    for (double u : big_u) denom += std::exp(u - umax);
+    double gap = 0.0;
+    for (auto& r : od.routes) {
+      const auto k = static_cast<std::size_t>(std::find(nest_ids_.begin(), nest_ids_.end(), r.traits.nest) - nest_ids_.begin());
+      const double p_nest = std::exp(big_u[k] - umax) / denom;
+      const double p_in = std::exp(r.target - nest_w_[k].first) / nest_w_[k].second;
+      r.target = od.demand * p_nest * p_in;
+      gap += std::abs(r.flow - r.target);
+    }
+    if (od.has_unserved) {
+      od.unserved_target = od.demand * std::exp(uu - umax) / denom;
+      gap += std::abs(od.unserved_flow - od.unserved_target);
+    }
+    return gap;
+  }
+
+  // ---- one OD's step ----
+  /// One step on the OD's route flows with the rest held fixed: a scaled gradient projection towards the
+  /// alternative of least entropy-adjusted cost g_b (the "basic" one), each other alternative r moved
+  /// by the Newton step of Z along e_r - e_b,
+  ///   d_r = -(g_r - g_b) / s_r,   s_r = sum of dt/dv over the links r and b do not share
+  ///                                  + 1 / (theta f_r) + 1 / (theta f_b) (+ the nests' terms),
+  /// but never by more than 90% of its flow (flows stay positive, the entropy's domain; a route the logit
+  /// wants near zero shrinks geometrically), and b taking up the difference. sum_r d_r g_r <= 0: a descent
+  /// direction, along which the exact step in (0, 1] follows (the derivative of Z is monotone along a
+  /// line). Updates link flows and costs.
+  void step(Od& od) {
+    const SueDispersion& c = o_.classes[od.travel_class];
+    const double theta = c.theta;
+    const double theta0 = c.theta_nest > 0.0 ? c.theta_nest : theta;
+    const double nest_term = 1.0 / theta0 - 1.0 / theta;  // >= 0
+    collect_nests(od);
+    for (std::size_t k = 0; k < nest_ids_.size(); ++k) nest_f_[k] = 0.0;
+    for (const auto& r : od.routes) nest_f_[nest_index(r.traits.nest)] += r.flow;
+    // Gradient g_r = c_r - (beta/theta) ln PS_r + (1/theta) ln(f_r / F_m) + (1/theta0) ln F_m. The basic
+    // alternative is the one with the most flow: its entropy curvature is the smallest.
+    std::size_t b = 0;
+    for (std::size_t i = 0; i < od.routes.size(); ++i) {
+      Route& r = od.routes[i];
+      const auto k = nest_index(r.traits.nest);
+      r.dir = route_cost(r) - c.path_size / theta * std::log(r.path_size) +
+              (safe_log(r.flow) - safe_log(nest_f_[k])) / theta + safe_log(nest_f_[k]) / theta0;  // scratch: g_r
+      if (r.flow > od.routes[b].flow) b = i;
+    }
+    const double gu = od.has_unserved ? od.unserved_cost + safe_log(od.unserved_flow) / theta0 : kInf;
+    const bool basic_unserved = od.has_unserved && od.unserved_flow > od.routes[b].flow;
+    const double gb = basic_unserved ? gu : od.routes[b].dir;
+    const Route* basic = basic_unserved ? nullptr : &od.routes[b];
+    const std::size_t basic_nest = basic ? nest_index(basic->traits.nest) : 0;
+    auto entropy_curvature = [&](const Route* r) {
+      if (r == nullptr) return 1.0 / (theta0 * std::max(od.unserved_flow, 1e-300));
+      return 1.0 / (theta * std::max(r->flow, 1e-300)) + nest_term / std::max(nest_f_[nest_index(r->traits.nest)], 1e-300);
+    };
+    const double sb = entropy_curvature(basic);
+    double moved = 0.0;  // what the basic alternative takes up
+    for (std::size_t i = 0; i < od.routes.size(); ++i) {
+      Route& r = od.routes[i];
+      if (&r == basic) continue;
+      const double g = r.dir;
+      double sr = entropy_curvature(&r) + sb;
+      if (basic) {
+        sr += symmetric_slope(r, *basic);
+        if (nest_term > 0.0 && nest_index(r.traits.nest) == basic_nest)
+          sr -= 2.0 * nest_term / std::max(nest_f_[basic_nest], 1e-300);
+      } else {
+        for (Index a : r.links) sr += link_slope(a, state_.flow[a]);
+      }
+      double d = sr > 0.0 ? -(g - gb) / sr : 0.0;
+      d = std::max(d, -0.9 * r.flow);
+      r.dir = d;
+      moved -= d;
+    }
+    if (od.has_unserved && basic) {
+      double d = -(gu - gb) / (entropy_curvature(nullptr) + sb + [&] {
+        double s2 = 0.0;
+        for (Index a : basic->links) s2 += link_slope(a, state_.flow[a]);
+        return s2;
+      }());
+      d = std::max(d, -0.9 * od.unserved_flow);
+      od.unserved_dir = d;
+      moved -= d;
+    }
+    // The basic alternative takes up the difference; where that would take more than 90% of its flow,
+    // the alternatives that grow are scaled back.
+    const double fb = basic ? basic->flow : od.unserved_flow;
+    if (moved < -0.9 * fb) {
+      double grow = 0.0;
+      for (const auto& r : od.routes)
+        if (&r != basic && r.dir > 0.0) grow += r.dir;
+      if (od.has_unserved && basic && od.unserved_dir > 0.0) grow += od.unserved_dir;
+      const double keep = grow > 0.0 ? std::max(0.0, 1.0 - (-moved - 0.9 * fb) / grow) : 1.0;
+      moved = 0.0;
+      for (auto& r : od.routes) {
+        if (&r == basic) continue;
+        if (r.dir > 0.0) r.dir *= keep;
+        moved -= r.dir;
+      }
+      if (od.has_unserved && basic) {
+        if (od.unserved_dir > 0.0) od.unserved_dir *= keep;
+        moved -= od.unserved_dir;
+      }
+    }
+    if (basic) {
+      od.routes[b].dir = moved;
+    } else {
+      od.unserved_dir = moved;
+    }
+    const double alpha_max = 1.0;
+    // Link flow change per unit step.
+    touched_.clear();
+    for (const auto& r : od.routes) {
+      if (r.dir == 0.0) continue;
+      for (Index a : r.links) {
+        if (!in_touched_[a]) {
+          touched_.push_back(a);
+          in_touched_[a] = 1;
+        }
+        delta_[a] += r.dir;
+      }
+    }
+    // Constant part of the derivative: sum_r d_r (G_r + e_r - (beta / theta) ln PS_r).
+    double constant = 0.0;
+    for (const auto& r : od.routes) constant += r.dir * (r.fixed - c.path_size / theta * std::log(r.path_size));
+    if (od.has_unserved) constant += od.unserved_dir * od.unserved_cost;
+
+    auto derivative = [&](double alpha, double* second) {
+      double g = constant, h = 0.0;
+      for (Index a : touched_) {
+        const double v = state_.flow[a] + alpha * delta_[a];
+        g += delta_[a] * link_cost(a, v);
+        if (second) h += delta_[a] * delta_[a] * link_slope(a, v);
+      }
+      // Entropy: (1/theta) sum d ln(f / F_m) + (1/theta0) sum D_m ln F_m.
+      for (std::size_t k = 0; k < nest_ids_.size(); ++k) nest_f_[k] = nest_d_[k] = 0.0;
+      for (const auto& r : od.routes) {
+        const auto k = nest_index(r.traits.nest);
+        nest_f_[k] += r.flow + alpha * r.dir;
+        nest_d_[k] += r.dir;
+      }
+      for (const auto& r : od.routes) {
+        if (r.dir == 0.0) continue;
+        const auto k = nest_index(r.traits.nest);
+        const double f = r.flow + alpha * r.dir;
+        g += r.dir / theta * (safe_log(f) - safe_log(nest_f_[k]));
+        if (second) h += r.dir * r.dir / theta / std::max(f, 1e-300);
+      }
+      for (std::size_t k = 0; k < nest_ids_.size(); ++k) {
+        if (nest_d_[k] == 0.0) continue;
+        g += nest_d_[k] / theta0 * safe_log(nest_f_[k]);
+        if (second) h += nest_d_[k] * nest_d_[k] * nest_term / std::max(nest_f_[k], 1e-300);
+      }
+      if (od.has_unserved && od.unserved_dir != 0.0) {
+        const double f = od.unserved_flow + alpha * od.unserved_dir;
+        g += od.unserved_dir / theta0 * safe_log(f);
+        if (second) h += od.unserved_dir * od.unserved_dir / theta0 / std::max(f, 1e-300);
+      }
+      if (second) *second = h;
+      return g;
+    };
+
+    // Safeguarded Newton on the derivative over (0, alpha_max]: it is increasing in alpha.
+    double alpha = alpha_max;
+    double h1 = 0.0;
+    const double g1 = derivative(alpha_max, &h1);
+    if (g1 > 0.0) {
+      double lo = 0.0, hi = alpha_max;
+      alpha = h1 > 0.0 ? std::clamp(alpha_max - g1 / h1, 0.0, alpha_max) : 0.5 * alpha_max;
+      for (int it = 0; it < 60; ++it) {
+        if (!(alpha > lo && alpha < hi)) alpha = 0.5 * (lo + hi);
+        double h = 0.0;
+        const double g = derivative(alpha, &h);
+        if (g > 0.0) hi = alpha;
+        else lo = alpha;
+        if (hi - lo <= 1e-13 * alpha_max) break;
+        const double next = h > 0.0 ? alpha - g / h : 0.5 * (lo + hi);
+        if (std::abs(next - alpha) <= 1e-15 * alpha_max) break;
+        alpha = next;
+      }
+      alpha = std::clamp(alpha, lo, hi);
+    }
+    for (auto& r : od.routes) r.flow = std::max(0.0, r.flow + alpha * r.dir);
+    if (od.has_unserved) od.unserved_flow = std::max(0.0, od.unserved_flow + alpha * od.unserved_dir);
+    for (Index a : touched_) {
+      state_.flow[a] = std::max(0.0, state_.flow[a] + alpha * delta_[a]);
+      cost_[a] = link_cost(a, state_.flow[a]);
+      delta_[a] = 0.0;
+      in_touched_[a] = 0;
+    }
+  }
+
+  /// Adds the OD's terms of the relative gap: sum_r f_r |g_r - mean g| to `excess` and sum_r f_r c_r to
+  /// `cost`, with g_r the gradient of Z (the route's cost with its entropy terms), equal over an OD's
+  /// routes at equilibrium.
+  void cost_gap(const Od& od, double& excess, double& cost) {
+    const SueDispersion& c = o_.classes[od.travel_class];
+    const double theta = c.theta;
+    const double theta0 = c.theta_nest > 0.0 ? c.theta_nest : theta;
+    collect_nests(od);
+    for (std::size_t k = 0; k < nest_ids_.size(); ++k) nest_f_[k] = 0.0;
+    for (const auto& r : od.routes) nest_f_[nest_index(r.traits.nest)] += r.flow;
+    double mean = 0.0, flow = 0.0;
+    auto gradient = [&](const Route& r) {
+      const auto k = nest_index(r.traits.nest);
+      return route_cost(r) - c.path_size / theta * std::log(r.path_size) +
+             (safe_log(r.flow) - safe_log(nest_f_[k])) / theta + safe_log(nest_f_[k]) / theta0;
+    };
+    const double gu = od.has_unserved ? od.unserved_cost + safe_log(od.unserved_flow) / theta0 : 0.0;
+    for (const auto& r : od.routes) {
+      mean += r.flow * gradient(r);
+      flow += r.flow;
+      cost += r.flow * route_cost(r);
+    }
+    if (od.has_unserved) {
+      mean += od.unserved_flow * gu;
+      flow += od.unserved_flow;
+      cost += od.unserved_flow * od.unserved_cost;
+    }
+    if (!(flow > 0.0)) return;
+    mean /= flow;
+    for (const auto& r : od.routes) excess += r.flow * std::abs(gradient(r) - mean);
+    if (od.has_unserved) excess += od.unserved_flow * std::abs(gu - mean);
+  }
+
+  /// Sum of dt/dv over the links one of two routes uses and the other does not (both lists sorted).
+  double symmetric_slope(const Route& r, const Route& q) const {
+    double s = 0.0;
+    const auto& a = r.sorted;
+    const auto& b = q.sorted;
+    std::size_t x = 0, y = 0;
+    while (x < a.size() || y < b.size()) {
+      if (y == b.size() || (x < a.size() && a[x] < b[y])) {
+        s += link_slope(a[x], state_.flow[a[x]]);
+        ++x;
+      } else if (x == a.size() || b[y] < a[x]) {
+        s += link_slope(b[y], state_.flow[b[y]]);
+        ++y;
+      } else {
+        ++x;
+        ++y;
+      }
+    }
+    return s;
+  }
+
+  /// The nest ids of an OD's routes, in order of first appearance.
+  void collect_nests(const Od& od) {
+    nest_ids_.clear();
+    for (const auto& r : od.routes)
+      if (std::find(nest_ids_.begin(), nest_ids_.end(), r.traits.nest) == nest_ids_.end()) nest_ids_.push_back(r.traits.nest);
+    if (nest_f_.size() < nest_ids_.size()) {
+      nest_f_.assign(nest_ids_.size(), 0.0);
+      nest_d_.assign(nest_ids_.size(), 0.0);
+    }
+  }
+
+  std::size_t nest_index(std::uint32_t nest) const {
+    return static_cast<std::size_t>(std::find(nest_ids_.begin(), nest_ids_.end(), nest) - nest_ids_.begin());
+  }
+
+  /// Sweeps until the gap is reached (and no route joins), or the sweep limit.
+  bool solve_inner(SueResult& res) {
+    delta_.assign(p_.links.size(), 0.0);
+    in_touched_.assign(p_.links.size(), 0);
+    nest_f_.assign(64, 0.0);
+    nest_d_.assign(64, 0.0);
+    double total = 0.0;
+    for (const auto& od : ods_) total += od.demand;
+    if (total <= 0.0) return true;
+    for (;;) {
+      // The gaps at the current flows, then one sweep of steps.
+      double flow_gap = 0.0, excess = 0.0, cost = 0.0;
+      for (auto& od : ods_) {
+        if (od.routes.empty()) continue;
+        flow_gap += targets(od);
+        cost_gap(od, excess, cost);
+      }
+      const double gap = cost > 0.0 ? excess / cost : 0.0;
+      res.flow_gap = flow_gap / total;
+      res.gap_history.push_back(gap);
+      res.relative_gap = gap;
+      if (o_.on_iteration) o_.on_iteration(res.iterations, gap);
+      if (gap <= o_.relative_gap && !generate_columns()) return true;
+      if (res.iterations >= o_.max_iterations) return false;
+      ++res.iterations;
+      for (auto& od : ods_)
+        if (!od.routes.empty()) step(od);
+      if (o_.column_generation) generate_columns();
+    }
+  }
+
+  /// Adds the current least-cost route of every OD that lacks it; returns whether any was added.
+  bool generate_columns() {
+    if (!o_.column_generation) return false;
+    bool added = false;
+    std::copy(cost_.begin(), cost_.end(), scratch_.cost.begin());
+    std::map<std::pair<Index, Index>, std::vector<std::size_t>> by_origin;
+    for (std::size_t i = 0; i < ods_.size(); ++i)
+      if (!ods_[i].routes.empty() && ods_[i].routes.size() < o_.max_routes_per_od)
+        by_origin[{ods_[i].travel_class, ods_[i].origin}].push_back(i);
+    for (const auto& [key, list] : by_origin) {
+      tree_.run(scratch_, key.first, key.second);
+      for (std::size_t i : list) {
+        Od& od = ods_[i];
+        if (!tree_.reached(od.destination)) continue;
+        if (add_route(od, tree_path(od.destination))) {
+          // A joining route starts with a millionth of the flow of the OD's largest route.
+          auto largest = std::max_element(od.routes.begin(), od.routes.end() - 1,
+                                          [](const Route& x, const Route& y) { return x.flow < y.flow; });
+          const double moved = 1e-6 * largest->flow;
+          largest->flow -= moved;
+          od.routes.back().flow = moved;
+          for (Index a : largest->links) state_.flow[a] -= moved;
+          for (Index a : od.routes.back().links) state_.flow[a] += moved;
+          update_path_sizes(od);
+          added = true;
+        }
+      }
+    }
+    if (added) refresh_all_costs();
+    return added;
+  }
+
+  void fill(SueResult& res) {
+    res.link_flows = state_.flow;
+    res.link_times.resize(p_.links.size());
+    res.shadow_price.assign(p_.links.size(), 0.0);
+    for (Index a = 0; a < p_.links.size(); ++a) {
+      res.link_times[a] = state_.vdf[a].time(state_.flow[a]);
+      if (hard_[a]) res.shadow_price[a] = mu_[a];
+    }
+    res.od.resize(p_.demand.size());
+    for (const auto& od : ods_) {
+      SueOd& out = res.od[od.index];
+      out.demand = od.demand;
+      out.unserved = od.unserved_flow;
+      out.reachable = !od.routes.empty();
+      for (const auto& r : od.routes) {
+        SueRoute sr;
+        sr.links.assign(r.links.begin(), r.links.end());
+        sr.flow = r.flow;
+        sr.share = od.demand > 0 ? r.flow / od.demand : 0.0;
+        sr.cost = route_cost(r);
+        for (Index a : r.links) sr.time += cost_[a];
+        sr.path_size = r.path_size;
+        sr.traits = r.traits;
+        out.routes.push_back(std::move(sr));
+      }
+      std::stable_sort(out.routes.begin(), out.routes.end(), [](const SueRoute& a, const SueRoute& b) { return a.flow > b.flow; });
+    }
+  }
+
+  const AssignmentProblem& p_;
+  const SueOptions& o_;
+  CompactNetwork net_;
+  LinkState state_;
+  LinkState scratch_;  ///< costs for shortest-path trees
+  ShortestPathTree tree_;
+  std::vector<double> cost_, free_cost_, mu_, rho_;
+  std::vector<char> hard_;
+  std::vector<Od> ods_;
+  double mean_cost_ = 1.0;
+  double last_excess_ = kInf;
+  // scratch
+  std::vector<double> delta_;
+  std::vector<char> in_touched_;
+  std::vector<Index> touched_;
+  std::vector<std::uint32_t> nest_ids_;
+  std::vector<std::pair<double, double>> nest_w_;
+  std::vector<double> nest_u_, nest_f_, nest_d_;
+};
+
+}  // namespace
+
+SueResult solve_sue(const AssignmentProblem& problem, const SueOptions& options) {
+  problem.validate();
+  Solver s(problem, options);
+  return s.run();
+}
+
+void require_sue_converged(const SueResult& result, const SueOptions& options) {
+  if (result.converged) return;
+  std::ostringstream msg;
+  msg << "the stochastic user equilibrium did not reach relative gap " << options.relative_gap << " in "
+      << result.iterations << " sweeps (last gap " << result.relative_gap << ")";
+  if (result.max_capacity_excess > options.capacity_tolerance)
+    msg << "; a hard capacity is still exceeded by " << result.max_capacity_excess * 100.0 << "%";
+  throw SolverError(msg.str());
+}
+
+}  // namespace corridor::freight
