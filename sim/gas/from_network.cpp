@@ -1,6 +1,7 @@
 #include "sim/gas/from_network.hpp"
 
 #include "geo/error.hpp"
+#include "sim/gas/slack_rule.hpp"
 #include "sim/gas/solver.hpp"
 #include "sim/network/attributes.hpp"
 
@@ -31,7 +32,6 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
   for (const auto& l : links)
     if (l.mode == network::Mode::pipeline) used[l.from] = used[l.to] = true;
 
-  bool any_set = false;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (!used[i]) continue;
     const auto& n = nodes[i];
@@ -43,9 +43,9 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     if (n.pressure_min_bar) gn.pressure_min_pa = pa_from_bar(*n.pressure_min_bar);
     if (n.pressure_max_bar) gn.pressure_max_pa = pa_from_bar(*n.pressure_max_bar);
     gn.injection_kg_per_s = kg_per_s_from_mcm_per_day(n.supply_mcm_per_day - n.demand_mcm_per_day, rho_n);
+    gn.entry = n.kind == network::NodeKind::gas_source;
     if (const auto p = r.number("pressure_set_bar", Bound::positive)) {
       gn.pressure_set_pa = pa_from_bar(*p);
-      any_set = true;
     }
     if (const auto h = r.number("height_m", Bound::any)) gn.height_m = *h;
     out.node_of[i] = g.nodes.size();
@@ -136,36 +136,14 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     g.pipes.push_back(p);
   }
 
-  if (!any_set) {
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-      if (used[i] && nodes[i].kind == network::NodeKind::gas_source &&
-          (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day))
-        best = i;
-    if (!best) {
-      problems.add(nfile, "", "no gas node has pressure_set_bar and there is no gas_source to hold the pressure");
-    } else if (!nodes[*best].pressure_max_bar) {
-      problems.add(nfile, "node '" + nodes[*best].id + "'",
-                   "the main gas_source needs pressure_max_bar (or give some node pressure_set_bar)");
-    } else {
-      g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
-    }
-  }
   problems.throw_if_any();
-  // Parts fed only through stations on outlet pressure control have no pressure level of their own
-  // (solver.hpp): their largest gas_source delivers at its pressure_max_bar (a slack node; its supply
-  // becomes a result) and the station takes what arrives.
-  for (int guard = 0; guard < static_cast<int>(nodes.size()); ++guard) {
-    const auto floating = nodes_without_pressure_reference(g);
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!out.node_of[i] || !floating[*out.node_of[i]]) continue;
-      if (nodes[i].kind != network::NodeKind::gas_source || !nodes[i].pressure_max_bar) continue;
-      if (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day) best = i;
-    }
-    if (!best) break;
-    g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
-  }
+  // Slack nodes: the one rule shared with the GasLib reader and importer (slack_rule.hpp).
+  const auto choice = assign_slack_nodes(g);
+  if (choice.problem == SlackChoice::Problem::no_entry)
+    throw InputError(nfile, "", "no gas node has pressure_set_bar and there is no gas_source to hold the pressure");
+  if (choice.problem == SlackChoice::Problem::no_pressure_max)
+    throw InputError(nfile, "node '" + g.nodes[*choice.entry].id + "'",
+                     "the main gas_source needs pressure_max_bar (or give some node pressure_set_bar)");
   g.validate(nfile);
   return out;
 }
