@@ -149,13 +149,40 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
       for (auto i : options.scaled_nodes) scaled[i] = !net.nodes[i].pressure_set_pa;
     }
   }
+  // One slack node per connected part supplies the balance: the one with the largest nominated
+  // injection. Other slack nodes there (a pressure nomination beside a flow nomination, or a slack the
+  // simulator needs only because stations hold their outlets) keep their nominated flow; their
+  // pressure is still free within their bounds.
+  UnionFind part(nn);
+  for (const auto& p : net.pipes)
+    if (p.in_service) part.unite(p.from, p.to);
+  for (std::size_t c = 0; c < net.compressors.size(); ++c)
+    if (states.station[c] != ControlState::closed) part.unite(net.compressors[c].from, net.compressors[c].to);
+  for (std::size_t v = 0; v < net.valves.size(); ++v)
+    if (states.valve[v] != ControlState::closed) part.unite(net.valves[v].from, net.valves[v].to);
+  // A slack node whose flow is not nominated always supplies what is needed (then it is the balance).
+  std::vector<int> balance_node(nn, -1);
+  std::vector<bool> open_balance(nn, false);
+  for (std::size_t i = 0; i < nn; ++i)
+    if (net.nodes[i].pressure_set_pa && !net.nodes[i].flow_nominated) open_balance[part.find(i)] = true;
+  for (std::size_t i = 0; i < nn; ++i) {
+    if (!net.nodes[i].pressure_set_pa || open_balance[part.find(i)]) continue;
+    auto& b = balance_node[part.find(i)];
+    if (b < 0 || net.nodes[i].injection_kg_per_s > net.nodes[static_cast<std::size_t>(b)].injection_kg_per_s)
+      b = static_cast<int>(i);
+  }
+  auto takes_balance = [&](std::size_t i) {
+    return !net.nodes[i].flow_nominated || balance_node[part.find(i)] == static_cast<int>(i);
+  };
+  takes_balance_.assign(nn, false);
+  for (std::size_t i = 0; i < nn; ++i) takes_balance_[i] = net.nodes[i].pressure_set_pa && takes_balance(i);
   for (std::size_t i = 0; i < nn; ++i) {
     const auto& n = net.nodes[i];
     const auto g = group_of_[i];
     const double st = i < start.injection_kg_per_s.size() && std::isfinite(start.injection_kg_per_s[i])
                           ? start.injection_kg_per_s[i] / m0
                           : n.injection_kg_per_s / m0;
-    if (n.pressure_set_pa) {
+    if (takes_balance_[i]) {
       has_free[g] = unbounded[g] = true;
       free_start[g] += st;
     } else if (scaled[i]) {

@@ -70,6 +70,8 @@ public:
   [[nodiscard]] double scale() const { return sigma_ >= 0 ? x_[sigma_] : 1.0; }
   [[nodiscard]] std::size_t group_of(std::size_t node) const { return group_of_[node]; }
   [[nodiscard]] bool group_has_free_injection(std::size_t group) const { return free_of_group_[group] >= 0; }
+  /// A slack node that supplies its part's balance (the others keep their nominated flow).
+  [[nodiscard]] bool takes_balance(std::size_t node) const { return takes_balance_[node]; }
   [[nodiscard]] int iterations() const { return iterations_; }
   /// The binding constraints with their shadow prices (optimizer.hpp), after a solve.
   [[nodiscard]] std::vector<BindingConstraint> binding() const;
@@ -126,6 +128,7 @@ private:
   std::vector<std::size_t> group_lo_node_, group_hi_node_;  ///< the member whose bound is the group's
   std::vector<double> group_fixed_;    ///< scaled set pressure of a slack group without bounds, else NaN
   bool empty_bounds_ = false, no_balance_ = false;
+  std::vector<bool> takes_balance_;    ///< per node
   std::vector<Edge> edges_;
   std::vector<int> pipe_edge_, station_edge_, valve_edge_;  ///< element -> edge, or -1
   int sigma_ = -1;

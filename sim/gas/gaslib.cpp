@@ -125,6 +125,7 @@ GasNetwork read_gaslib(const std::filesystem::path& net_file, const std::filesys
     Node n;
     n.id = id;
     n.entry = kind == "source";
+    n.flow_nominated = true;  // a nomination gives every node's flow (absent from it: zero)
     e->QueryDoubleAttribute("x", &n.x);
     e->QueryDoubleAttribute("y", &n.y);
     n.height_m = r.quantity(e, "height", where, Q::length).value_or(0.0);

@@ -24,6 +24,9 @@ struct Node {
   std::optional<double> pressure_max_pa;  ///< absolute; checked after solving
   /// An entry (GasLib source, corridor gas_source): a candidate slack node (slack_rule.hpp).
   bool entry = false;
+  /// The flow is nominated (GasLib: every node). The optimiser keeps a slack node's nominated flow
+  /// unless it takes its part's balance; a slack node without a nominated flow supplies what is needed.
+  bool flow_nominated = false;
   /// Nomination bounds on the injection (GasLib lower/upper flow bounds), for the optimiser; unset:
   /// the injection is fixed at injection_kg_per_s. The simulator always uses injection_kg_per_s.
   std::optional<double> injection_min_kg_per_s, injection_max_kg_per_s;

@@ -119,8 +119,10 @@ public:
     o->SetNumericValue("acceptable_constr_viol_tol", 1e-8);
     o->SetIntegerValue("max_iter", 400);
     o->SetStringValue("mu_strategy", "adaptive");
+    // No relaxation of the bounds (Ipopt's default 1e-8): a station at its ratio limit must not exceed it.
+    o->SetNumericValue("bound_relax_factor", 0.0);
     o->SetStringValue("linear_solver", "mumps");
-    app_->Initialize();
+    app_->Initialize(std::string());  // no options file: the same inputs give the same result anywhere
   }
 
   [[nodiscard]] double p0() const { return p0_; }
@@ -140,8 +142,8 @@ public:
     return nlp;
   }
 
-  /// The hard problem; when it fails, the least violation.
-  Candidate evaluate(const ControlStates& states, const StartPoint& start) {
+  /// The hard problem; when it fails (and `score`), the least violation.
+  Candidate evaluate(const ControlStates& states, const StartPoint& start, bool score = true) {
     Candidate c;
     c.states = states;
     auto hard = run(states, false, start);
@@ -152,7 +154,7 @@ public:
       c.violation = 0.0;
       return c;
     }
-    if (solves_ >= options_.max_nlp_solves + 8) return c;
+    if (!score || solves_ >= options_.max_nlp_solves + 8) return c;
     auto soft = run(states, true, start);
     if (soft->solved()) {
       c.nlp = soft;
@@ -288,8 +290,10 @@ GasNetwork settle(const GasNetwork& net, const ControlStates& states, const Flow
   for (std::size_t i = 0; i < net.nodes.size(); ++i) {
     auto& n = g.nodes[i];
     const auto grp = nlp.group_of(i);
-    if (n.pressure_set_pa) {
+    if (n.pressure_set_pa && nlp.takes_balance(i)) {
       n.pressure_set_pa = nlp.pressure_pa(i);
+    } else if (n.pressure_set_pa) {
+      n.pressure_set_pa.reset();  // keeps its nominated flow, as in the optimiser: one slack per part
     } else if (scaled[i]) {
       n.injection_kg_per_s *= nlp.scale();
     } else if (n.injection_min_kg_per_s && n.injection_max_kg_per_s && !group_has_slack[grp]) {
@@ -335,11 +339,22 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
   const Choices choices = choices_of(net);
   Search search(net, options);
 
+  const StartPoint start = simulated_start(net);
+  // The relaxation: stations and regulators active (forward flow), valves open; an element whose
+  // flow runs backwards with everything open starts in its bypass instead (the relaxation cannot
+  // carry reverse flow through an active element).
   ControlStates relaxed;
   relaxed.relaxed = true;
-  for (const auto& s : choices.station) relaxed.station.push_back(s.front());
-  for (const auto& s : choices.valve) relaxed.valve.push_back(s.front());
-  const StartPoint start = simulated_start(net);
+  for (std::size_t c = 0; c < choices.station.size(); ++c) {
+    const bool backwards = c < start.station_flow_kg_per_s.size() && start.station_flow_kg_per_s[c] < 0.0;
+    const auto& options_c = choices.station[c];
+    relaxed.station.push_back(backwards && options_c.size() > 1 ? ControlState::bypass : options_c.front());
+  }
+  for (std::size_t v = 0; v < choices.valve.size(); ++v) {
+    const bool backwards = v < start.valve_flow_kg_per_s.size() && start.valve_flow_kg_per_s[v] < 0.0;
+    const auto& options_v = choices.valve[v];
+    relaxed.valve.push_back(backwards && options_v.size() > 2 ? ControlState::bypass : options_v.front());
+  }
 
   // Steps 1 and 2: relaxation and rounding.
   Candidate best;
@@ -362,21 +377,26 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
   // Step 3: enumeration on small networks, else a search over single changes.
   if (!best.feasible) {
     if (choices.count <= static_cast<std::size_t>(options.enumerate_up_to)) {
-      std::vector<std::size_t> digit(choices.station.size() + choices.valve.size(), 0);
-      for (;;) {
-        ControlStates s;
-        for (std::size_t c = 0; c < choices.station.size(); ++c) s.station.push_back(choices.station[c][digit[c]]);
-        for (std::size_t v = 0; v < choices.valve.size(); ++v)
-          s.valve.push_back(choices.valve[v][digit[choices.station.size() + v]]);
-        Candidate c = search.evaluate(s, warm);
-        if (IsValid(c.nlp) && c.better_than(best)) best = c;
-        std::size_t k = 0;
-        for (; k < digit.size(); ++k) {
-          const std::size_t size = k < choices.station.size() ? choices.station[k].size() : choices.valve[k - choices.station.size()].size();
-          if (++digit[k] < size) break;
-          digit[k] = 0;
+      // Every combination: first the hard problems; only when none is feasible, their least violations.
+      for (const bool score : {false, true}) {
+        std::vector<std::size_t> digit(choices.station.size() + choices.valve.size(), 0);
+        for (;;) {
+          ControlStates s;
+          for (std::size_t c = 0; c < choices.station.size(); ++c) s.station.push_back(choices.station[c][digit[c]]);
+          for (std::size_t v = 0; v < choices.valve.size(); ++v)
+            s.valve.push_back(choices.valve[v][digit[choices.station.size() + v]]);
+          Candidate c = search.evaluate(s, warm, score);
+          if (IsValid(c.nlp) && c.better_than(best)) best = c;
+          std::size_t k = 0;
+          for (; k < digit.size(); ++k) {
+            const std::size_t size =
+                k < choices.station.size() ? choices.station[k].size() : choices.valve[k - choices.station.size()].size();
+            if (++digit[k] < size) break;
+            digit[k] = 0;
+          }
+          if (k == digit.size()) break;
         }
-        if (k == digit.size()) break;
+        if (best.feasible) break;
       }
     } else {
       ControlStates current = IsValid(best.nlp) ? best.states : relaxed;

@@ -71,14 +71,14 @@ struct OptimizerOptions {
 };
 
 /// The setting chosen for one station.
-struct StationSetting {
+struct OptimalStation {
   ControlState state = ControlState::bypass;
   double ratio = 1.0;               ///< active: p_out / p_in
   double outlet_pressure_pa = 0.0;  ///< the resulting outlet pressure
 };
 
 /// The setting chosen for one valve or control valve (short pipes: always bypass = open).
-struct ValveSetting {
+struct OptimalValve {
   ControlState state = ControlState::bypass;
   double outlet_pressure_pa = 0.0;  ///< control valve, active: its set point
   double pressure_drop_pa = 0.0;    ///< active: p_in - p_out
@@ -111,8 +111,8 @@ struct OptimizationResult {
   Objective objective = Objective::compressor_power;
   double objective_value = 0.0;     ///< W (power), kg/s (fuel) or the multiplier (max_delivery)
   double scale = 1.0;               ///< multiplier of the scaled injections (1 unless max_delivery)
-  std::vector<StationSetting> stations;  ///< per compressor
-  std::vector<ValveSetting> valves;      ///< per valve
+  std::vector<OptimalStation> stations;  ///< per compressor
+  std::vector<OptimalValve> valves;      ///< per valve
   GasNetwork settled;                ///< the network with the settings applied, as the simulator solved it
   Solution solution;                 ///< the simulator's steady state with those settings
   std::vector<BindingConstraint> binding;  ///< sorted by |shadow price|, largest first

@@ -144,6 +144,109 @@ nlohmann::ordered_json throughput_json(const gas::GasNetwork& g, const gas::Thro
   return j;
 }
 
+// --- Optimiser output (gas: mode: optimize): formats sim/gas OptimizationResult, computes nothing. ---
+
+/// A limit's value in the unit a planner reads (bar, MW, kg/s, or as is).
+double limit_in_display_unit(const std::string& limit, double si) {
+  if (limit.find("pressure") != std::string::npos) return bar_from_pa(si);
+  if (limit == "power_max") return si / 1e6;
+  return si;
+}
+std::string display_unit(const std::string& limit) {
+  if (limit.find("pressure") != std::string::npos) return "bar";
+  if (limit == "power_max") return "MW";
+  if (limit.rfind("flow", 0) == 0) return "kg/s";
+  return "";
+}
+
+/// The "optimisation" member of summary.json "gas".
+nlohmann::ordered_json optimisation_json(const gas::OptimizationResult& r, const Units& u) {
+  const auto& g = r.settled;
+  const auto& sol = r.solution;
+  nlohmann::ordered_json j;
+  j["objective"] = gas::to_string(r.objective);
+  j["feasible"] = r.feasible;
+  j["objective_value"] = r.objective == gas::Objective::compressor_power ? json_number(r.objective_value / 1e6, 4)
+                         : r.objective == gas::Objective::fuel            ? json_number(r.objective_value, 6)
+                                                                          : json_number(r.objective_value, 6);
+  j["objective_unit"] = r.objective == gas::Objective::compressor_power ? "MW"
+                        : r.objective == gas::Objective::fuel           ? "kg/s"
+                                                                        : "x nominal";
+  auto stations = nlohmann::ordered_json::array();
+  for (std::size_t c = 0; c < g.compressors.size(); ++c) {
+    const auto& st = r.stations[c];
+    stations.push_back({{"id", g.compressors[c].id},
+                        {"state", gas::to_string(st.state)},
+                        {"ratio", json_number(st.ratio, 6)},
+                        {"inlet_bar", json_number(bar_from_pa(sol.pressure_pa[g.compressors[c].from]), 4)},
+                        {"outlet_bar", json_number(bar_from_pa(st.outlet_pressure_pa), 4)},
+                        {"flow_mcm_per_day", json_number(u.mcm(sol.compressors[c].flow_kg_per_s), 4)},
+                        {"power_mw", json_number(sol.compressors[c].power_w / 1e6, 4)},
+                        {"fuel_mcm_per_day", json_number(u.mcm(sol.compressors[c].fuel_kg_per_s), 5)}});
+  }
+  j["stations"] = stations;
+  auto valves = nlohmann::ordered_json::array();
+  for (std::size_t v = 0; v < g.valves.size(); ++v) {
+    const auto kind = g.valves[v].kind;
+    if (kind != gas::ValveKind::control_valve && kind != gas::ValveKind::valve) continue;
+    const auto& vs = r.valves[v];
+    valves.push_back({{"id", g.valves[v].id},
+                      {"kind", kind == gas::ValveKind::valve ? "valve" : "control_valve"},
+                      {"state", gas::to_string(vs.state)},
+                      {"outlet_bar", json_number(bar_from_pa(vs.outlet_pressure_pa), 4)},
+                      {"pressure_drop_bar", json_number(bar_from_pa(vs.pressure_drop_pa), 4)},
+                      {"flow_mcm_per_day", json_number(u.mcm(sol.valves[v].flow_kg_per_s), 4)}});
+  }
+  j["valves"] = valves;
+  auto binding = nlohmann::ordered_json::array();
+  for (const auto& b : r.binding)
+    binding.push_back({{"element", b.element},
+                       {"limit", b.limit},
+                       {"value", json_number(limit_in_display_unit(b.limit, b.value), 6)},
+                       {"value_unit", display_unit(b.limit)},
+                       {"shadow_price", json_number(b.shadow_price, 6)},
+                       {"shadow_price_unit", b.unit}});
+  j["binding"] = binding;
+  j["nlp_solves"] = r.nlp_solves;
+  j["simulator_agreement"] = {{"pressure_relative", json_number(r.pressure_agreement, 12)},
+                              {"flow_relative", json_number(r.flow_agreement, 12)}};
+  return j;
+}
+
+/// Terminal lines for the optimiser's choice.
+void print_optimisation(std::ostream& out, const gas::OptimizationResult& r, const nlohmann::ordered_json& j) {
+  auto num = [](const nlohmann::ordered_json& v, int decimals) {
+    return v.is_number() ? text(v.get<double>(), decimals) : std::string("-");
+  };
+  out << "  optimised settings (" << j["objective"].get<std::string>() << " " << num(j["objective_value"], 4) << " "
+      << j["objective_unit"].get<std::string>() << ", " << r.nlp_solves << " NLP solves; simulator agrees to "
+      << text(r.pressure_agreement, 10) << " in pressure):\n";
+  for (const auto& st : j["stations"]) {
+    out << "    station " << st["id"].get<std::string>() << ": " << st["state"].get<std::string>();
+    if (st["state"] == "active")
+      out << ", ratio " << num(st["ratio"], 4) << ", " << num(st["inlet_bar"], 2) << " -> " << num(st["outlet_bar"], 2)
+          << " bar, " << num(st["power_mw"], 2) << " MW, fuel " << num(st["fuel_mcm_per_day"], 3) << " mcm/day";
+    out << '\n';
+  }
+  for (const auto& v : j["valves"]) {
+    if (v["kind"] == "valve" && v["state"] == "bypass") continue;  // open valves: the usual state
+    out << "    " << v["kind"].get<std::string>() << ' ' << v["id"].get<std::string>() << ": "
+        << (v["kind"] == "valve" && v["state"] == "closed" ? "closed" : v["state"].get<std::string>());
+    if (v["state"] == "active") out << ", outlet " << num(v["outlet_bar"], 2) << " bar (drop " << num(v["pressure_drop_bar"], 2) << " bar)";
+    out << '\n';
+  }
+  std::size_t shown = 0;
+  for (const auto& b : j["binding"]) {
+    if (shown++ == 5) {
+      out << "    ... " << j["binding"].size() - 5 << " more binding constraints in summary.json\n";
+      break;
+    }
+    out << "    binding: " << b["element"].get<std::string>() << ' ' << b["limit"].get<std::string>() << ' '
+        << num(b["value"], 3) << ' ' << b["value_unit"].get<std::string>() << ", shadow price "
+        << num(b["shadow_price"], 4) << ' ' << b["shadow_price_unit"].get<std::string>() << '\n';
+  }
+}
+
 }  // namespace
 
 gas::GasSettings read_gas_settings(const scenario::Scenario& s) {
@@ -157,6 +260,8 @@ GasOutcome run_gas(const network::Network& net, const gas::GasSettings& settings
   o.settings = settings;
   o.gas_case = gas::gas_case(net, settings);
   o.study = gas::run_gas_study(o.gas_case, settings);
+  // Optimising: the outputs describe the network with the chosen settings (valves closed, stations set).
+  if (o.study.optimised) o.gas_case.model.gas = o.study.optimised->settled;
   const auto& m = o.gas_case.model;
   const auto& g = m.gas;
   const auto& sol = o.study.solution;
@@ -258,6 +363,10 @@ GasOutcome run_gas(const network::Network& net, const gas::GasSettings& settings
                       {"binding", c.throughput.binding}});
     }
     j["n_minus_1"] = list;
+  }
+  if (o.study.optimised) {
+    j["mode"] = "optimize";
+    j["optimisation"] = optimisation_json(*o.study.optimised, u);
   }
   o.summary = j;
 
@@ -474,6 +583,7 @@ void print_gas_summary(std::ostream& out, const GasOutcome& o) {
         << num(j["compressor_fuel_mcm_per_day"], 2) << " mcm/day"
         << (limited.empty() ? "" : "; at their ratio limit:" + limited) << '\n';
   }
+  if (o.study.optimised) print_optimisation(out, *o.study.optimised, j["optimisation"]);
   if (o.study.max_throughput) {
     const auto& c = j["capacity"];
     out << "  maximum throughput: " << num(c["scale"], 3) << " x nominal = " << num(c["max_offtake_mcm_per_day"], 1)
