@@ -40,10 +40,12 @@ int FlowNlp::add_variable(double lo, double hi, double start) {
 }
 
 void FlowNlp::add_row(Row row) {
-  const bool inequality = row.kind != RowKind::balance && row.kind != RowKind::pipe &&
-                          row.kind != RowKind::equal_drop && row.kind != RowKind::fixed_ratio &&
-                          row.kind != RowKind::fixed_outlet;
-  if (elastic_ && inequality) {
+  // Elastic: the pressure bounds of nodes (and of station and regulator ends) may be violated; the
+  // elements' own limits (ratio, power, pressure drop, flow) stay hard, so that the least-violation
+  // point says which pressures cannot be delivered with the equipment at its limits.
+  const bool soft = row.kind == RowKind::node_bounds || row.kind == RowKind::pressure_in_min ||
+                    row.kind == RowKind::pressure_out_max;
+  if (elastic_ && soft) {
     if (row.lo > -infinity) {
       row.slack_lo = add_variable(0.0, infinity, 0.0);
       slacks_.push_back(row.slack_lo);
@@ -102,6 +104,12 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     }
     double vlo = floor_scaled, vhi = 10.0;
     if (elastic_) {
+      // A slack node without bounds is held at its set pressure even here: only bounds are elastic.
+      if (std::isfinite(set[g])) {
+        vlo = vhi = set[g];
+        lo[g] = -infinity;
+        hi[g] = infinity;
+      }
       add_variable(vlo, vhi, s);
     } else {
       if (lo[g] > -infinity) vlo = std::max(vlo, lo[g] == hi[g] ? lo[g] : lo[g] * (1 + bound_margin));

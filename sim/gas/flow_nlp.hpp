@@ -1,9 +1,9 @@
 // The continuous optimal-flow problem for one combination of discrete control states, as an Ipopt
 // TNLP (formulation: optimizer.hpp). Internal to the optimiser (optimizer.cpp): it builds the
 // variables and rows once, evaluates them with exact derivatives (Jet<3>, pipe_law.hpp) and keeps
-// Ipopt's solution and multipliers. In the elastic variant every inequality (node pressure bounds,
-// station and regulator limits) gets violation variables and the objective is their sum, in bar or
-// the limit's own unit: the least-violation problem that names the bounds that cannot be met.
+// Ipopt's solution and multipliers. In the elastic variant every pressure bound (of nodes, and the
+// inlet minimum and outlet maximum of stations and regulators) gets violation variables and the
+// objective is their sum in bar: the least-violation problem that names the bounds that cannot be met.
 #pragma once
 
 #include <IpTNLP.hpp>

@@ -91,6 +91,7 @@ struct Candidate {
   double violation = std::numeric_limits<double>::infinity();
   /// Better: feasible before infeasible, then the objective, else the smaller violation.
   [[nodiscard]] bool better_than(const Candidate& o) const {
+    if (IsNull(o.nlp)) return IsValid(nlp);
     if (feasible != o.feasible) return feasible;
     if (feasible) return objective < o.objective - 1e-9 * (1.0 + std::abs(o.objective));
     return violation < o.violation - 1e-9 * (1.0 + o.violation);
@@ -142,19 +143,20 @@ public:
     return nlp;
   }
 
-  /// The hard problem; when it fails (and `score`), the least violation.
-  Candidate evaluate(const ControlStates& states, const StartPoint& start, bool score = true) {
+  enum class Try { hard, hard_then_least_violation, least_violation };
+  /// The hard problem; when it fails (or is not tried), the least violation.
+  Candidate evaluate(const ControlStates& states, const StartPoint& start, Try what = Try::hard_then_least_violation) {
     Candidate c;
     c.states = states;
-    auto hard = run(states, false, start);
-    if (hard->solved()) {
+    auto hard = what == Try::least_violation ? Ipopt::SmartPtr<FlowNlp>() : run(states, false, start);
+    if (IsValid(hard) && hard->solved()) {
       c.nlp = hard;
       c.feasible = true;
       c.objective = hard->objective_value();
       c.violation = 0.0;
       return c;
     }
-    if (!score || solves_ >= options_.max_nlp_solves + 8) return c;
+    if (what == Try::hard || solves_ >= options_.max_nlp_solves + 8) return c;
     auto soft = run(states, true, start);
     if (soft->solved()) {
       c.nlp = soft;
@@ -378,14 +380,14 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
   if (!best.feasible) {
     if (choices.count <= static_cast<std::size_t>(options.enumerate_up_to)) {
       // Every combination: first the hard problems; only when none is feasible, their least violations.
-      for (const bool score : {false, true}) {
+      for (const auto what : {Search::Try::hard, Search::Try::least_violation}) {
         std::vector<std::size_t> digit(choices.station.size() + choices.valve.size(), 0);
         for (;;) {
           ControlStates s;
           for (std::size_t c = 0; c < choices.station.size(); ++c) s.station.push_back(choices.station[c][digit[c]]);
           for (std::size_t v = 0; v < choices.valve.size(); ++v)
             s.valve.push_back(choices.valve[v][digit[choices.station.size() + v]]);
-          Candidate c = search.evaluate(s, warm, score);
+          Candidate c = search.evaluate(s, warm, what);
           if (IsValid(c.nlp) && c.better_than(best)) best = c;
           std::size_t k = 0;
           for (; k < digit.size(); ++k) {

@@ -36,9 +36,10 @@
 //  2. Rounding: a station at ratio 1 is bypassed; a regulator whose drop is below its minimum is
 //     bypassed (drop below half the minimum) or active at its minimum, and the exact problem re-solved.
 //  3. Repair: while no feasible point is known, each single change of one element's state (closed,
-//     bypass, active; valves open/closed) is scored by the least violation of the pressure bounds and
-//     element limits (an elastic problem: every bound and limit may be violated at a cost of its
-//     violation in bar or its own unit), the best change is kept, and the search goes on from it, within a
+//     bypass, active; valves open/closed) is scored by the least violation of the pressure bounds (an
+//     elastic problem: the node pressure bounds, and the inlet minimum and outlet maximum of stations
+//     and regulators, may be violated at a cost of their violation in bar; ratio, power, pressure-drop
+//     and flow limits stay hard), the best change is kept, and the search goes on from it, within a
 //     budget of NLP solves. Networks with at most `enumerate_up_to` optimisable elements enumerate every
 //     combination instead.
 //  When nothing is feasible, the least-violation solution is reported with the bounds it cannot meet.
