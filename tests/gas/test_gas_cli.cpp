@@ -12,6 +12,7 @@
 #include "sim/gas/optimizer.hpp"
 #include "sim/gas/solver.hpp"
 #include "sim/gas/units.hpp"
+#include "tests/gas/csv_rows.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -26,22 +27,6 @@ const fs::path kScenarios = fs::path(CORRIDOR_SOURCE_DIR) / "scenarios";
 const fs::path kGasLib = fs::path(CORRIDOR_SHARED_DATA_DIR) / "gas/gaslib";
 
 nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(read_file(p)); }
-
-/// Rows of a CSV file as maps column -> value.
-std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
-  std::istringstream in(read_file(p));
-  std::string line;
-  std::getline(in, line);
-  const auto header = geo::csv_split(line);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    const auto fields = geo::csv_split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 /// A field FIELD (supply, kept at 70 bar) and a city CITY 150 km away through a 600 mm pipe.
 void write_field_city(const TempDir& dir, double city_mcm_per_day) {

@@ -20,6 +20,7 @@
 
 #include "geo/csv.hpp"
 #include "geo/error.hpp"
+#include "tests/gas/csv_rows.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/app/commands.hpp"
@@ -44,21 +45,6 @@ struct Outcome {
   std::string message;
   double ms = 0.0;
 };
-
-std::vector<std::map<std::string, std::string>> csv_rows(const fs::path& p) {
-  std::istringstream in(read_file(p));
-  std::string line;
-  std::getline(in, line);
-  const auto header = geo::csv_split(line);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    const auto fields = geo::csv_split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 /// Import and run one nomination in process; checks the results folder of a feasible run.
 Outcome import_and_run(const fs::path& net, const fs::path& scn, const TempDir& work) {
@@ -100,7 +86,7 @@ Outcome import_and_run(const fs::path& net, const fs::path& scn, const TempDir& 
   for (const auto& d : g["deliveries"])
     if (d["nominated_mcm_per_day"].is_number())
       CHECK(d["mcm_per_day"].get<double>() == Approx(d["nominated_mcm_per_day"].get<double>()).margin(1e-4));
-  for (const auto& row : csv_rows(out / "gas_nodes.csv")) {
+  for (const auto& row : read_csv(out / "gas_nodes.csv")) {
     if (row.at("pressure_bar").empty()) continue;
     const double p = std::stod(row.at("pressure_bar"));
     if (!row.at("pressure_min_bar").empty()) CHECK(p >= std::stod(row.at("pressure_min_bar")) - 1e-6);
