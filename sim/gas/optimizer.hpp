@@ -120,7 +120,9 @@ struct OptimizationResult {
   std::vector<UnmetBound> unmet;     ///< infeasible: what the least-violation solution violates, worst first
   double total_violation = 0.0;      ///< infeasible: sum of the violations (bar for pressures)
   /// Agreement of the optimiser's state with the re-simulation: largest |1 - p_sim/p_opt| over nodes
-  /// and |mdot_sim - mdot_opt| / max(|mdot_opt|, m0 1e-6) over pipes and active elements.
+  /// and |mdot_sim - mdot_opt| / max(|mdot_opt|, m0 1e-6) over pipes and active elements (m0 the total
+  /// supply; pipes whose two ends are joined by open valves or short pipes are not compared: their
+  /// flow is set by the simulator's regularising valve resistance).
   double pressure_agreement = 0.0, flow_agreement = 0.0;
   int nlp_solves = 0;
   int ipopt_iterations = 0;
