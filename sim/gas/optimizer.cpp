@@ -449,7 +449,10 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
     std::string what;
     for (std::size_t k = 0; k < out.unmet.size() && k < 3; ++k) what += (k ? "; " : "") + out.unmet[k].describe();
     if (out.unmet.size() > 3) what += "; and " + std::to_string(out.unmet.size() - 3) + " more";
-    out.message = "no setting of the compressors and control valves meets every bound: " + what;
+    out.message = out.unmet.empty()
+                      ? std::string("no setting of the compressors and control valves was found: the solver converged on no "
+                                    "combination of states, and its least-violation point violates no bound by more than 1e-7")
+                      : "no setting of the compressors and control valves meets every bound: " + what;
   }
 
   // The settings, re-solved by the simulator.
@@ -491,6 +494,7 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
   auto flow_gap = [&](double sim, double opt) {
     if (!std::isfinite(opt)) return;
     out.flow_agreement = std::max(out.flow_agreement, std::abs(sim - opt) / std::max(std::abs(opt), 1e-6 * search.m0()));
+    out.flow_difference_kg_per_s = std::max(out.flow_difference_kg_per_s, std::abs(sim - opt));
   };
   // A pipe whose ends are joined by ideal elements (open valves, short pipes) carries in the simulator
   // the share its regularising valve resistance (solver.hpp) leaves it, in the optimiser the ideal

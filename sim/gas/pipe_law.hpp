@@ -64,12 +64,10 @@ struct PipeLaw {
   }
 };
 
-/// G(p1, p2, mdot) in Pa^2 (header). eps_kg_per_s regularises |mdot| near zero; colebrook_start is the
-/// Colebrook-White warm start of this pipe (in/out, may be null).
+/// The pressure part of the law, Pa^2: P(p1) - P(p2) - 2 R_s T Z_m rho_m^2 g dh, and Z_m (header).
 template <typename T>
-T pipe_residual_pa2(const PipeLaw& c, const GasLawTerms& law, const Gas& gas, const T& p1, const T& p2, const T& m,
-                    double eps_kg_per_s, double* colebrook_start) {
-  T potential, zm;
+void pipe_potential_pa2(const PipeLaw& c, const GasLawTerms& law, const Gas& gas, const T& p1, const T& p2, T& potential,
+                        T& zm) {
   if (gas.is_cnga()) {
     const double b1 = law.cnga_b1, b2 = law.cnga_b2;
     auto big_p = [&](const T& p) { return p * p * (T(b1) + T(2.0 / 3.0 * b2) * p); };
@@ -88,12 +86,27 @@ T pipe_residual_pa2(const PipeLaw& c, const GasLawTerms& law, const Gas& gas, co
     const T rho = (p1 / (law.z(p1) * T(law.rt)) + p2 / (law.z(p2) * T(law.rt))) * T(0.5);
     potential -= T(2.0 * law.rt * gravity_m_per_s2 * c.dh_m) * zm * rho * rho;
   }
+}
+
+/// The flow part, (kg/s)^2: (lambda(mdot) L / D + zeta) mdot |mdot| (friction.hpp). eps_kg_per_s
+/// regularises |mdot| near zero; colebrook_start is the Colebrook-White warm start (in/out, may be null).
+template <typename T>
+T pipe_flux(const PipeLaw& c, const Gas& gas, const T& m, double eps_kg_per_s, double* colebrook_start) {
   T flux = T(0.0);
   if (c.l_over_d > 0.0)
     flux = T(c.l_over_d) * friction_flux(c.model, m, c.d_m, c.k_m, c.area_m2, gas.viscosity_pa_s, c.fixed_lambda,
                                          eps_kg_per_s, colebrook_start);
   if (c.zeta > 0.0) flux += T(c.zeta) * m * sqrt(m * m + T(eps_kg_per_s * eps_kg_per_s));
-  return potential - zm * T(c.c_pa2) * flux;
+  return flux;
+}
+
+/// G(p1, p2, mdot) in Pa^2 (header): potential - Z_m R_s T / (A^2 E^2) flux.
+template <typename T>
+T pipe_residual_pa2(const PipeLaw& c, const GasLawTerms& law, const Gas& gas, const T& p1, const T& p2, const T& m,
+                    double eps_kg_per_s, double* colebrook_start) {
+  T potential, zm;
+  pipe_potential_pa2(c, law, gas, p1, p2, potential, zm);
+  return potential - zm * T(c.c_pa2) * pipe_flux(c, gas, m, eps_kg_per_s, colebrook_start);
 }
 
 }  // namespace corridor::gas

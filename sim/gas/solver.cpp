@@ -582,10 +582,18 @@ private:
   /// Scaled pipe row and its derivatives by the scaled unknowns (pipe_law.hpp).
   void pipe_row(std::size_t pipe, double pf, double pt, double m, double& r, double& dpf, double& dpt,
                 double& dm) const {
+    // The two parts of the law (pipe_law.hpp): the pressure part differentiated by p1 and p2, the flow
+    // part (Colebrook-White iterates there) with a one-component dual in the flow only.
     using D = Dual<3>;
-    const D p1 = D::variable(pf, 0) * p0_, p2 = D::variable(pt, 1) * p0_, mm = D::variable(m, 2) * m0_;
-    const D res = pipe_residual_pa2(pipe_constants_[pipe], law_, net_.gas, p1, p2, mm, eps_, &colebrook_start_[pipe]) *
-                  (1.0 / (p0_ * p0_));
+    using D1 = Dual<1>;
+    const auto& c = pipe_constants_[pipe];
+    const D p1 = D::variable(pf, 0) * p0_, p2 = D::variable(pt, 1) * p0_;
+    D potential, zm;
+    pipe_potential_pa2(c, law_, net_.gas, p1, p2, potential, zm);
+    const D1 flux1 = pipe_flux(c, net_.gas, D1::variable(m * m0_, 0), eps_, &colebrook_start_[pipe]);
+    D flux(flux1.v);
+    flux.d[2] = flux1.d[0] * m0_;
+    const D res = (potential - zm * D(c.c_pa2) * flux) * (1.0 / (p0_ * p0_));
     r = res.v;
     dpf = res.d[0];
     dpt = res.d[1];

@@ -209,7 +209,8 @@ nlohmann::ordered_json optimisation_json(const gas::OptimizationResult& r, const
   j["binding"] = binding;
   j["nlp_solves"] = r.nlp_solves;
   j["simulator_agreement"] = {{"pressure_relative", json_number(r.pressure_agreement, 12)},
-                              {"flow_relative", json_number(r.flow_agreement, 12)}};
+                              {"flow_relative", json_number(r.flow_agreement, 12)},
+                              {"flow_difference_kg_per_s", json_number(r.flow_difference_kg_per_s, 9)}};
   return j;
 }
 

@@ -168,9 +168,10 @@ void optimise_timed(const char* name, const GasNetwork& net, int repeats) {
     regulating += r.valves[v].state == ControlState::active && net.valves[v].kind == ValveKind::control_valve;
   }
   std::printf("%-22s optimise %8.1f ms (median of %d, best %.1f)  %s, power %.2f MW, %d NLP solves (%d Ipopt iterations);"
-              " stations active %d, valves closed %d, control valves active %d; simulator agrees %.1e (p) %.1e (flow)\n",
+              " stations active %d, valves closed %d, control valves active %d; simulator agrees %.1e (p) %.1e (flow), largest flow difference %.2g kg/s\n",
               name, ms[ms.size() / 2], repeats, ms.front(), r.feasible ? "feasible" : "INFEASIBLE", r.objective_value / 1e6,
-              r.nlp_solves, r.ipopt_iterations, active, closed, regulating, r.pressure_agreement, r.flow_agreement);
+              r.nlp_solves, r.ipopt_iterations, active, closed, regulating, r.pressure_agreement, r.flow_agreement,
+              r.flow_difference_kg_per_s);
   if (!r.feasible) std::printf("  %s\n", r.message.c_str());
 }
 
