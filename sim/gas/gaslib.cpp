@@ -54,10 +54,16 @@ public:
     const char* unit_attr = c->Attribute("unit");
     const std::string unit = unit_attr ? unit_attr : "";
     if (const auto si = gaslib_to_si(v, unit, kind)) return si;
-    problems_.add(file_, where,
-                  "<" + std::string(name) + "> has the unit '" + unit + "', which is not a " +
-                      std::string(to_string(kind)) + " unit of the GasLib schema (" +
-                      std::string(gaslib_units_of(kind)) + ")");
+    // A unit of another kind (a length in bar) is named as such; one the schema does not know is unknown.
+    std::optional<GasLibQuantity> other;
+    for (int q = 0; q <= static_cast<int>(GasLibQuantity::dimensionless) && !unit.empty(); ++q)
+      if (gaslib_to_si(1.0, unit, static_cast<GasLibQuantity>(q))) other = static_cast<GasLibQuantity>(q);
+    if (other)
+      problems_.add(file_, where,
+                    "<" + std::string(name) + "> has the unit '" + unit + "' of a " + std::string(to_string(*other)) +
+                        ", not of a " + std::string(to_string(kind)) + " (" + std::string(gaslib_units_of(kind)) + ")");
+    else
+      problems_.add(file_, where, "<" + std::string(name) + "> has an unknown unit '" + unit + "'");
     return std::nullopt;
   }
   std::optional<double> required(const XMLElement* parent, std::string_view name, const std::string& where,

@@ -435,7 +435,8 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
   out.nlp_solves = search.solves();
   out.ipopt_iterations = search.iterations();
   if (IsNull(best.nlp)) {
-    out.message = "no operating point found: the optimiser could not solve any combination of station and valve states";
+    out.message = "no steady state carries the nomination at any pressure: no combination of station and valve "
+                  "states could be solved, not even with every pressure bound relaxed";
     return out;
   }
   const FlowNlp& nlp = *best.nlp;

@@ -10,7 +10,9 @@ std::optional<std::size_t> largest_entry(const GasNetwork& net, const std::vecto
   std::optional<std::size_t> best;
   for (std::size_t i = 0; i < net.nodes.size(); ++i) {
     const auto& n = net.nodes[i];
-    if (!candidate[i] || !n.entry || n.pressure_set_pa || (need_max && !n.pressure_max_pa)) continue;
+    // An entry with an offtake nominated (a source used as an exit) supplies nothing: not a candidate.
+    if (!candidate[i] || !n.entry || n.pressure_set_pa || n.injection_kg_per_s < 0.0 || (need_max && !n.pressure_max_pa))
+      continue;
     if (!best || n.injection_kg_per_s > net.nodes[*best].injection_kg_per_s) best = i;
   }
   return best;

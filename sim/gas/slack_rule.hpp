@@ -4,8 +4,8 @@
 //
 // Rule:
 //  1. Nodes that already hold a pressure (a pressure nomination, `pressure_set_bar`, `gas: slack`) keep it.
-//  2. When no node holds one, the entry (Node::entry) with the largest nominated injection that has a
-//     pressure maximum is held at that maximum (ties: the first in node order).
+//  2. When no node holds one, the entry (Node::entry, not nominated as an offtake) with the largest
+//     nominated injection is held at its pressure maximum (ties: the first in node order).
 //  3. Then, as long as some part of the network has no pressure level of its own (a part fed only
 //     through stations or regulators that hold their outlet pressure, nodes_without_pressure_reference),
 //     the entry of that part with the largest injection and a pressure maximum is held at its maximum.

@@ -6,7 +6,7 @@
 // written tables) and the simulator agreeing with the optimiser to 1e-6, or exits 2 with one line
 // naming what cannot be met. CORRIDOR_GAS_VERBOSE=1 prints the counts and times (docs/gas.md).
 //
-// Under the sanitizers (CORRIDOR_SANITIZE_BUILD, 5-10x slower) every 25th nomination is run.
+// Under the sanitizers (CORRIDOR_TESTS_SANITIZED, 5-10x slower) every 25th nomination is run.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -34,7 +34,7 @@ namespace {
 
 const fs::path kGasLib = fs::path(CORRIDOR_SHARED_DATA_DIR) / "gas/gaslib";
 
-#ifdef CORRIDOR_SANITIZE_BUILD
+#ifdef CORRIDOR_TESTS_SANITIZED
 constexpr std::size_t kStride = 25;  // every 25th nomination under the sanitizers
 #else
 constexpr std::size_t kStride = 1;
