@@ -123,6 +123,10 @@ public:
     o->SetStringValue("mu_oracle", "probing");  // Mehrotra probing: one backsolve per update (GasLib-4197 size: 59 instead of 103 iterations)
     // No relaxation of the bounds (Ipopt's default 1e-8): a station at its ratio limit must not exceed it.
     o->SetNumericValue("bound_relax_factor", 0.0);
+    // The start (the simulator's state) is close to a solution: push it only 1e-4 into the interior
+    // (default 1e-2). GasLib-4197 size: 43 instead of 169 iterations; GasLib-134: 20.8 instead of 18.6.
+    o->SetNumericValue("bound_push", 1e-4);
+    o->SetNumericValue("bound_frac", 1e-4);
     o->SetStringValue("linear_solver", "mumps");
     // MUMPS without its matching-based permutation and scaling: on network KKT systems they cost more
     // per factorisation than they save (GasLib-4197 size: 3 s instead of 11 s, bench_gas).
