@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "geo/error.hpp"
+#include "sim/gas/units.hpp"
 
 namespace corridor::gas {
 
@@ -23,9 +25,75 @@ struct Trial {
   std::optional<Violation> violation;
 };
 
+std::string limit_text(const BindingConstraint& b) {
+  char buf[64];
+  if (b.limit.find("pressure") != std::string::npos) std::snprintf(buf, sizeof buf, "%.4g bar", bar_from_pa(b.value));
+  else if (b.limit == "power_max") std::snprintf(buf, sizeof buf, "%.4g MW", b.value / 1e6);
+  else if (b.limit.rfind("flow", 0) == 0) std::snprintf(buf, sizeof buf, "%.4g kg/s", b.value);
+  else std::snprintf(buf, sizeof buf, "%.4g", b.value);
+  char price[64];
+  std::snprintf(price, sizeof price, "%.3g", b.shadow_price);
+  return b.element + ": " + b.limit + " " + buf + " binds (shadow price " + price + " " + b.unit + ")";
+}
+
+/// The binding constraint as a Violation of the simulator's kinds, where it is one.
+std::optional<Violation> as_violation(const BindingConstraint& b) {
+  using K = Violation::Kind;
+  if (b.limit == "pressure_min") return Violation{K::pressure_below_min, b.element, b.value, b.value};
+  if (b.limit == "pressure_max" || b.limit == "pressure_out_max")
+    return Violation{K::pressure_above_max, b.element, b.value, b.value};
+  if (b.limit == "ratio_max") return Violation{K::ratio_above_max, b.element, b.value, b.value};
+  if (b.limit == "power_max") return Violation{K::power_above_max, b.element, b.value, b.value};
+  return std::nullopt;
+}
+
+/// The largest scale with the controls re-optimised: one max_delivery optimisation.
+ThroughputResult optimised_throughput(const GasNetwork& base, const ThroughputStudy& study,
+                                      const std::vector<std::size_t>& scaled) {
+  OptimizerOptions o;
+  o.objective = Objective::max_delivery;
+  o.scaled_nodes = scaled;
+  o.scale_max = study.scale_max;
+  o.simulator = study.solver;
+  ThroughputResult result;
+  OptimizationResult r = optimise(base, o);
+  result.solves = r.nlp_solves;
+  double base_total = 0.0;
+  for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);
+  if (!r.feasible) {
+    result.binding = "no steady state within the bounds at any scale (" + r.message + ")";
+    result.solution = r.solution;
+    result.optimised = std::move(r);
+    return result;
+  }
+  result.scale = r.scale;
+  result.throughput_kg_per_s = r.scale * base_total;
+  const auto top = std::find_if(r.binding.begin(), r.binding.end(), [](const BindingConstraint& b) { return b.limit != "scale_max"; });
+  if (r.scale >= study.scale_max * (1 - 1e-9) || top == r.binding.end()) {
+    result.binding = "no limit binds up to the largest scale searched";
+  } else {
+    result.binding = limit_text(*top);
+    result.binding_violation = as_violation(*top);
+  }
+  for (const auto& b : r.binding)
+    if (b.limit == "ratio_max") result.compressors_at_ratio_limit.push_back(b.element.substr(12, b.element.size() - 13));
+  result.solution = r.solution;
+  result.optimised = std::move(r);
+  return result;
+}
+
 }  // namespace
 
 ThroughputResult maximum_throughput(const GasNetwork& base, const ThroughputStudy& study) {
+  if (study.optimise_controls) {
+    auto r = optimised_throughput(base, study, study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes);
+    if (!r.compressors_at_ratio_limit.empty()) {
+      r.binding += " (compressors at their ratio limit:";
+      for (const auto& id : r.compressors_at_ratio_limit) r.binding += " '" + id + "'";
+      r.binding += ")";
+    }
+    return r;
+  }
   const auto scaled = study.scaled_nodes.empty() ? default_scaled_nodes(base) : study.scaled_nodes;
   double base_total = 0.0;
   for (auto i : scaled) base_total += std::abs(base.nodes.at(i).injection_kg_per_s);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/gas/optimizer.hpp"
 #include "sim/gas/solver.hpp"
 
 namespace corridor::gas {
@@ -24,16 +25,23 @@ struct ThroughputStudy {
   double relative_tolerance = 1e-3;       ///< on the scale
   std::vector<Violation::Kind> ignored;    ///< kinds of limit that do not count (e.g. entry pressure maxima)
   SolverOptions solver;
+  /// true: the stations and control valves are re-optimised (optimizer.hpp, objective max_delivery):
+  /// one NLP finds the largest scale, and the binding element is the constraint with the largest
+  /// shadow price; `ignored` and `relative_tolerance` do not apply. false: the settings are fixed and
+  /// the scale is searched by bisection of simulations.
+  bool optimise_controls = false;
 };
 
 struct ThroughputResult {
   double scale = 0.0;                ///< largest feasible multiplier of the scaled injections
   double throughput_kg_per_s = 0.0;  ///< sum of |injection| over the scaled nodes at that scale
-  std::string binding;               ///< what stops more flow, in words ("node 'X': pressure 39.9 bar below minimum 40 bar")
+  std::string binding;               ///< what stops more flow, in words ("node 'X': pressure 39.9 bar, below the minimum of 40 bar")
   std::optional<Violation> binding_violation;  ///< the first violation just above the limit, when one
   std::vector<std::string> compressors_at_ratio_limit;  ///< at the limit
   Solution solution;                 ///< at the limit
-  int solves = 0;
+  int solves = 0;                    ///< simulations, or NLP solves when optimising
+  /// Optimising: the settings at the limit, and every binding constraint with its shadow price.
+  std::optional<OptimizationResult> optimised;
 };
 
 ThroughputResult maximum_throughput(const GasNetwork& network, const ThroughputStudy& study);

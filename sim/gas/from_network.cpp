@@ -1,6 +1,7 @@
 #include "sim/gas/from_network.hpp"
 
 #include "geo/error.hpp"
+#include "sim/gas/slack_rule.hpp"
 #include "sim/gas/solver.hpp"
 #include "sim/network/attributes.hpp"
 
@@ -31,7 +32,6 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
   for (const auto& l : links)
     if (l.mode == network::Mode::pipeline) used[l.from] = used[l.to] = true;
 
-  bool any_set = false;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (!used[i]) continue;
     const auto& n = nodes[i];
@@ -43,9 +43,10 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     if (n.pressure_min_bar) gn.pressure_min_pa = pa_from_bar(*n.pressure_min_bar);
     if (n.pressure_max_bar) gn.pressure_max_pa = pa_from_bar(*n.pressure_max_bar);
     gn.injection_kg_per_s = kg_per_s_from_mcm_per_day(n.supply_mcm_per_day - n.demand_mcm_per_day, rho_n);
+    gn.entry = n.kind == network::NodeKind::gas_source;
+    gn.flow_nominated = r.boolean("flow_nominated").value_or(false);
     if (const auto p = r.number("pressure_set_bar", Bound::positive)) {
       gn.pressure_set_pa = pa_from_bar(*p);
-      any_set = true;
     }
     if (const auto h = r.number("height_m", Bound::any)) gn.height_m = *h;
     out.node_of[i] = g.nodes.size();
@@ -84,6 +85,14 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
       r.problem("a compressor needs compressor_outlet_bar, pressure_max_bar or compressor_ratio");
     }
     c.in_service = !n.closed;
+    // Operating limits for the optimiser (GasLib compressorStation).
+    if (const auto v = r.number("compressor_ratio_min", Bound::positive)) c.ratio_min = *v;
+    if (const auto v = r.number("compressor_flow_min_mcm_per_day", Bound::non_negative))
+      c.flow_min_kg_per_s = kg_per_s_from_mcm_per_day(*v, rho_n);
+    if (const auto v = r.number("compressor_flow_max_mcm_per_day", Bound::non_negative))
+      c.flow_max_kg_per_s = kg_per_s_from_mcm_per_day(*v, rho_n);
+    if (const auto v = r.number("compressor_pressure_in_min_bar", Bound::positive)) c.pressure_in_min_pa = pa_from_bar(*v);
+    if (const auto v = r.number("compressor_pressure_out_max_bar", Bound::positive)) c.pressure_out_max_pa = pa_from_bar(*v);
     out.compressor_of[i] = g.compressors.size();
     g.compressors.push_back(c);
   }
@@ -93,19 +102,41 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     if (l.mode != network::Mode::pipeline) continue;
     AttributeReader r(l.source_feature, lfile, "link '" + l.id + "'", problems);
     const std::string element = r.text("gas_element").value_or("pipe");
-    if (element == "short_pipe" || element == "valve" || element == "control_valve") {
+    if (element == "short_pipe" || element == "valve" || element == "control_valve" || element == "loss_resistor") {
       Valve v;
       v.id = l.id;
       v.from = out.outlet_of[l.from] ? *out.outlet_of[l.from] : *out.node_of[l.from];
       v.to = *out.node_of[l.to];
-      v.kind = element == "valve" ? ValveKind::valve : element == "short_pipe" ? ValveKind::short_pipe : ValveKind::control_valve;
+      v.kind = element == "valve"           ? ValveKind::valve
+               : element == "short_pipe"    ? ValveKind::short_pipe
+               : element == "loss_resistor" ? ValveKind::loss_resistor
+                                            : ValveKind::control_valve;
       v.open = !l.closed;
+      if (v.kind == ValveKind::loss_resistor) {
+        v.control = ValveControl::pressure_drop;
+        v.setpoint_pa = pa_from_bar(r.number("pressure_loss_bar", Bound::non_negative, true).value_or(0.0));
+        v.optimise = false;
+      }
+      if (v.kind == ValveKind::control_valve) {
+        // Set point (active on outlet pressure; otherwise open: its bypass) and limits for the optimiser.
+        if (const auto set = r.number("control_outlet_bar", Bound::positive)) {
+          v.control = ValveControl::outlet_pressure;
+          v.setpoint_pa = pa_from_bar(*set);
+        }
+        if (const auto x = r.number("control_drop_min_bar", Bound::non_negative)) v.pressure_drop_min_pa = pa_from_bar(*x);
+        if (const auto x = r.number("control_drop_max_bar", Bound::non_negative)) v.pressure_drop_max_pa = pa_from_bar(*x);
+        if (const auto x = r.number("control_pressure_in_min_bar", Bound::positive)) v.pressure_in_min_pa = pa_from_bar(*x);
+        if (const auto x = r.number("control_pressure_out_max_bar", Bound::positive)) v.pressure_out_max_pa = pa_from_bar(*x);
+        if (const auto x = r.number("control_flow_max_mcm_per_day", Bound::non_negative))
+          v.flow_max_kg_per_s = kg_per_s_from_mcm_per_day(*x, rho_n);
+      }
       out.valve_of[k] = g.valves.size();
       g.valves.push_back(v);
       continue;
     }
     if (element != "pipe" && element != "resistor") {
-      r.problem("unknown gas_element '" + element + "' (expected pipe, resistor, short_pipe, valve or control_valve)");
+      r.problem("unknown gas_element '" + element +
+                "' (expected pipe, resistor, short_pipe, valve, control_valve or loss_resistor)");
       continue;
     }
     if (!l.diameter_mm) {
@@ -136,36 +167,14 @@ NetworkGasModel gas_network_from(const network::Network& net, const NetworkGasOp
     g.pipes.push_back(p);
   }
 
-  if (!any_set) {
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-      if (used[i] && nodes[i].kind == network::NodeKind::gas_source &&
-          (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day))
-        best = i;
-    if (!best) {
-      problems.add(nfile, "", "no gas node has pressure_set_bar and there is no gas_source to hold the pressure");
-    } else if (!nodes[*best].pressure_max_bar) {
-      problems.add(nfile, "node '" + nodes[*best].id + "'",
-                   "the main gas_source needs pressure_max_bar (or give some node pressure_set_bar)");
-    } else {
-      g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
-    }
-  }
   problems.throw_if_any();
-  // Parts fed only through stations on outlet pressure control have no pressure level of their own
-  // (solver.hpp): their largest gas_source delivers at its pressure_max_bar (a slack node; its supply
-  // becomes a result) and the station takes what arrives.
-  for (int guard = 0; guard < static_cast<int>(nodes.size()); ++guard) {
-    const auto floating = nodes_without_pressure_reference(g);
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!out.node_of[i] || !floating[*out.node_of[i]]) continue;
-      if (nodes[i].kind != network::NodeKind::gas_source || !nodes[i].pressure_max_bar) continue;
-      if (!best || nodes[i].supply_mcm_per_day > nodes[*best].supply_mcm_per_day) best = i;
-    }
-    if (!best) break;
-    g.nodes[*out.node_of[*best]].pressure_set_pa = pa_from_bar(*nodes[*best].pressure_max_bar);
-  }
+  // Slack nodes: the one rule shared with the GasLib reader and importer (slack_rule.hpp).
+  const auto choice = assign_slack_nodes(g);
+  if (choice.problem == SlackChoice::Problem::no_entry)
+    throw InputError(nfile, "", "no gas node has pressure_set_bar and there is no gas_source to hold the pressure");
+  if (choice.problem == SlackChoice::Problem::no_pressure_max)
+    throw InputError(nfile, "node '" + g.nodes[*choice.entry].id + "'",
+                     "the main gas_source needs pressure_max_bar (or give some node pressure_set_bar)");
   g.validate(nfile);
   return out;
 }

@@ -2,20 +2,23 @@
 //
 // GasLib (gaslib.zib.de, CC BY 3.0) gives node positions as x/y in the plane of its drawings, with no
 // geographic reference: they are kept as given in Node::x / Node::y (GasNetwork::coordinates_note says
-// so) and never reprojected. Pressures in GasLib files are read as absolute bar. Flows given in
-// 1000 m3/h at standard conditions (0 degC, 1.01325 bar) become kg/s with the gas's normal density.
+// so) and never reprojected. Every unit of the GasLib schema is converted to SI by gaslib_units.hpp
+// (a unit of the wrong kind, or one the schema does not know, is an InputError naming file and element);
+// flows at standard conditions (0 degC, 1.01325 bar) become kg/s with the gas's normal density.
 //
-// Element mapping: source/sink/innode -> Node (height, pressure bounds); pipe -> Pipe (length,
-// diameter, roughness, pressureMax as the pipe's MAOP); resistor -> Pipe of zero length with loss
-// coefficient = dragFactor; shortPipe -> Valve (short_pipe); valve -> open Valve; controlValve -> open
-// Valve (control_valve: a nomination file carries no regulator settings); compressorStation ->
-// Compressor on outlet pressure control at its pressureOutMax, bypassed when not needed (the .cs
-// machine data is not read; pressureLossIn/Out and dragFactorIn/Out are not modelled).
-// Gas: normal density, temperature and pseudocritical data of the first source; law Papay.
+// Element mapping (docs/gas.md, "Importers"): source (an entry) / sink / innode -> Node; pipe -> Pipe
+// (pressureMax as MAOP); resistor with dragFactor -> Pipe of zero length, loss coefficient = dragFactor;
+// resistor with pressureLoss -> Valve of kind loss_resistor (a fixed drop); shortPipe, heatExchanger ->
+// short pipe; valve -> Valve (open; the optimiser may close it); controlValve -> control valve with its
+// limits (pressureDifferentialMin/Max, pressureInMin, pressureOutMax, flowMax), open for the simulator,
+// active on pressureSet when given; compressorStation -> Compressor with its limits (pressureInMin,
+// pressureOutMax, flowMin/Max), for the simulator on outlet pressure control at pressureOutMax with
+// bypass. Not read: the .cs machine data, pressureLossIn/Out, dragFactorIn/Out.
+// Gas: normal density, temperature, pseudocritical data and calorific value of the first source.
 //
-// Scenario: each node's nominated flow (mean of its lower and upper bound) is its injection, entries
-// positive. A node with a pressure nomination (lower = upper) becomes a slack node; without any, the
-// entry with the largest nomination is the slack node, held at its pressureMax (options can override).
+// Scenario: each node's nominated flow (mean of its lower and upper bound; the range is kept in
+// Node::injection_min/max_kg_per_s), entries positive; pressure bounds narrow the node's own, equal
+// bounds hold the pressure. Slack nodes: the shared rule of slack_rule.hpp (options can override).
 #pragma once
 
 #include <filesystem>

@@ -109,7 +109,17 @@ void GasNetwork::validate(const std::string& source) const {
     if (!positive_finite(c.isentropic_efficiency) || c.isentropic_efficiency > 1.0)
       problems.add(source, where("compressor", c.id), "efficiency must be in (0, 1]");
   }
-  for (const auto& v : valves) check_ends("valve", v.id, v.from, v.to);
+  for (const auto& v : valves) {
+    check_ends("valve", v.id, v.from, v.to);
+    if (v.control != ValveControl::none && v.kind != ValveKind::control_valve && v.kind != ValveKind::loss_resistor)
+      problems.add(source, where("valve", v.id), "only a control valve can hold a set point");
+    if (v.kind == ValveKind::loss_resistor && v.control != ValveControl::pressure_drop)
+      problems.add(source, where("valve", v.id), "a loss resistor needs its pressure loss");
+    if (v.control == ValveControl::outlet_pressure && !positive_finite(v.setpoint_pa))
+      problems.add(source, where("valve", v.id), "outlet pressure must be positive (absolute Pa)");
+    if (v.control == ValveControl::pressure_drop && !(v.setpoint_pa >= 0.0 && std::isfinite(v.setpoint_pa)))
+      problems.add(source, where("valve", v.id), "pressure drop must be zero or positive");
+  }
   if (!positive_finite(gas.normal_density_kg_per_m3) || !positive_finite(gas.temperature_k) ||
       !positive_finite(gas.viscosity_pa_s))
     problems.add(source, "gas", "normal density, temperature and viscosity must be positive");

@@ -22,6 +22,14 @@ struct Node {
   double injection_kg_per_s = 0.0;  ///< supply > 0, offtake < 0 (ignored at slack nodes)
   std::optional<double> pressure_min_pa;  ///< absolute; checked after solving
   std::optional<double> pressure_max_pa;  ///< absolute; checked after solving
+  /// An entry (GasLib source, corridor gas_source): a candidate slack node (slack_rule.hpp).
+  bool entry = false;
+  /// The flow is nominated (GasLib: every node). The optimiser keeps a slack node's nominated flow
+  /// unless it takes its part's balance; a slack node without a nominated flow supplies what is needed.
+  bool flow_nominated = false;
+  /// Nomination bounds on the injection (GasLib lower/upper flow bounds), for the optimiser; unset:
+  /// the injection is fixed at injection_kg_per_s. The simulator always uses injection_kg_per_s.
+  std::optional<double> injection_min_kg_per_s, injection_max_kg_per_s;
 };
 
 /// A pipe: isothermal general flow equation (see solver.hpp), optionally with a local loss coefficient.
@@ -45,6 +53,7 @@ struct Pipe {
 enum class CompressorMode {
   ratio,            ///< p_out = ratio * p_in
   outlet_pressure,  ///< p_out = outlet_pressure_pa
+  bypass,           ///< the station's bypass is open: p_out = p_in, flow either way, no compression
 };
 
 /// A compressor station between an inlet and an outlet node. Its power is reported, not modelled
@@ -61,18 +70,41 @@ struct Compressor {
   std::optional<double> power_max_w; ///< checked (binding limit for capacity studies)
   double isentropic_efficiency = 0.8;
   double driver_efficiency = 0.35;   ///< gas turbine: shaft power / fuel heat input (fuel gas)
-  bool in_service = true;            ///< out of service: no flow, no pressure link
+  bool in_service = true;            ///< out of service (closed): no flow, no pressure link
+  // Operating limits (GasLib compressorStation and its .cs file), used by the optimiser (optimizer.hpp).
+  double ratio_min = 1.0;                         ///< when active
+  std::optional<double> flow_min_kg_per_s;        ///< when active (>= 0)
+  std::optional<double> flow_max_kg_per_s;        ///< when active
+  std::optional<double> pressure_in_min_pa;       ///< when active
+  std::optional<double> pressure_out_max_pa;      ///< when active
+  bool optimise = true;  ///< false: the optimiser keeps the given mode and setting
 };
 
-enum class ValveKind { valve, short_pipe, control_valve };
+/// valve: open or closed (an optimiser decision); short_pipe: always open; control_valve: a pressure
+/// regulator (closed, bypass or active); loss_resistor: a fixed pressure loss from -> to (GasLib
+/// <resistor> with <pressureLoss>, held as ValveControl::pressure_drop).
+enum class ValveKind { valve, short_pipe, control_valve, loss_resistor };
+
+/// How an open control valve (a pressure regulator) acts: as an open connection (its bypass),
+/// holding its outlet pressure, or taking a fixed pressure drop (p_in - p_out = setpoint).
+enum class ValveControl { none, outlet_pressure, pressure_drop };
 
 /// A valve or a short pipe: no pressure drop when open (a negligible linear resistance keeps parallel
-/// ideal elements determinate), no flow when closed.
+/// ideal elements determinate), no flow when closed. A control valve may also be active: it then
+/// throttles the flow from `from` to `to` to hold its set point (ValveControl).
 struct Valve {
   std::string id;
   std::size_t from = 0, to = 0;
   ValveKind kind = ValveKind::valve;
   bool open = true;
+  ValveControl control = ValveControl::none;  ///< control valves: none is the bypass (open)
+  double setpoint_pa = 0.0;                   ///< outlet pressure (absolute) or pressure drop
+  // Limits of an active control valve (GasLib controlValve), used by the optimiser.
+  double pressure_drop_min_pa = 0.0;
+  std::optional<double> pressure_drop_max_pa;
+  std::optional<double> pressure_in_min_pa, pressure_out_max_pa;
+  std::optional<double> flow_max_kg_per_s;
+  bool optimise = true;  ///< valves and control valves: false keeps the given state
 };
 
 struct GasNetwork {

@@ -130,10 +130,20 @@ CapacitySettings capacity_settings(const YamlReader& r, const YAML::Node& node) 
 
 GasSettings parse_gas_settings(const YamlReader& r, const YAML::Node& gas) {
   r.expect_map(gas, "gas",
-               {"gas", "law", "z", "z_slope_per_bar", "friction", "friction_factor", "roughness_mm", "pressure_min_bar",
-                "pressure_max_bar", "supplies", "offtakes", "slack", "compressors", "solver", "capacity"});
+               {"mode", "objective", "gas", "law", "z", "z_slope_per_bar", "friction", "friction_factor", "roughness_mm",
+                "pressure_min_bar", "pressure_max_bar", "supplies", "offtakes", "slack", "compressors", "solver",
+                "capacity"});
   GasSettings s;
   s.file = r.file().string();
+  if (gas["mode"])
+    s.mode = pick<GasMode>(r, gas, "mode", {{"simulate", GasMode::simulate}, {"optimize", GasMode::optimize}});
+  if (gas["objective"]) {
+    if (s.mode != GasMode::optimize) r.fail(gas["objective"], "objective", "an objective needs mode: optimize");
+    s.objective = pick<Objective>(r, gas, "objective",
+                                  {{"compressor_power", Objective::compressor_power},
+                                   {"fuel", Objective::fuel},
+                                   {"max_delivery", Objective::max_delivery}});
+  }
   if (const YAML::Node g = gas["gas"]) {
     r.expect_map(g, "gas: gas",
                  {"specific_gravity", "normal_density_kg_per_m3", "temperature_c", "temperature_k", "viscosity_pa_s",
@@ -321,6 +331,10 @@ GasCase gas_case(const network::Network& network, const GasSettings& s) {
   out.model = gas_network_from(net, gas_options(s));
   auto& g = out.model.gas;
   if (s.friction_factor) g.friction_factor = *s.friction_factor;
+  // Optimising, a station the scenario sets (outlet_bar or ratio) keeps that setting.
+  for (const auto& st : s.compressors)
+    if (st.outlet_bar || st.ratio)
+      g.compressors[*out.model.compressor_of[*net.find_node(st.node.value)]].optimise = s.mode != GasMode::optimize;
 
   // Nominations at nodes that hold the pressure would be silently replaced by the balance.
   auto gas_index = [&](const SettingId& id) { return *out.model.node_of[*net.find_node(id.value)]; };
@@ -454,7 +468,20 @@ GasStudy run_gas_study(const GasCase& gc, const GasSettings& s, bool with_capaci
   const auto& net = gc.model.gas;
   GasStudy out;
   const auto t0 = clock::now();
-  out.solution = solve(net, s.solver);
+  if (s.mode == GasMode::optimize) {
+    OptimizerOptions o;
+    o.objective = s.objective;
+    o.simulator = s.solver;
+    if (s.objective == Objective::max_delivery) {
+      o.scaled_nodes = gc.scaled_nodes;
+      if (s.capacity) o.scale_max = s.capacity->scale_max;
+    }
+    out.optimised = optimise(net, o);
+    if (!out.optimised->feasible) throw SolverError(out.optimised->message);
+    out.solution = out.optimised->solution;
+  } else {
+    out.solution = solve(net, s.solver);
+  }
   const auto t1 = clock::now();
   out.solve_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   if (!with_capacity || !s.capacity) return out;
@@ -465,14 +492,15 @@ GasStudy run_gas_study(const GasCase& gc, const GasSettings& s, bool with_capaci
   study.relative_tolerance = s.capacity->relative_tolerance;
   study.ignored = s.capacity->ignore;
   study.solver = s.solver;
+  study.optimise_controls = s.mode == GasMode::optimize;
   out.max_throughput = maximum_throughput(net, study);
   for (const auto& o : gc.outages) {
     GasNetwork changed = net;
-    // A station out: its units stop and the gas passes through the station bypass (ratio 1).
+    // A station out: its units stop and the gas passes through the station bypass.
     for (const auto& id : o.stations) {
       auto& c = changed.compressors[*changed.find_compressor(id)];
-      c.mode = CompressorMode::ratio;
-      c.ratio = 1.0;
+      c.mode = CompressorMode::bypass;
+      c.optimise = false;
     }
     for (const auto& id : o.elements) {
       if (const auto p = changed.find_pipe(id)) changed.pipes[*p].in_service = false;

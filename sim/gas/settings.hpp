@@ -13,6 +13,7 @@
 
 #include "sim/gas/capacity.hpp"
 #include "sim/gas/from_network.hpp"
+#include "sim/gas/optimizer.hpp"
 #include "sim/network/network.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
@@ -55,8 +56,14 @@ struct CapacitySettings {
   double scale_max = 8.0;
 };
 
+/// simulate: the stations and regulators run on the settings given (node and link attributes, `gas:
+/// compressors`); optimize: the optimiser chooses them (optimizer.hpp) and the simulator re-solves.
+enum class GasMode { simulate, optimize };
+
 struct GasSettings {
   std::string file;  ///< the scenario file that wrote the section
+  GasMode mode = GasMode::simulate;
+  Objective objective = Objective::compressor_power;  ///< optimize
   std::optional<double> specific_gravity;
   std::optional<double> normal_density_kg_per_m3;
   std::optional<double> temperature_k;
@@ -103,6 +110,9 @@ GasCase gas_case(const network::Network& network, const GasSettings& settings);
 
 /// The solution and the capacity studies the settings ask for.
 struct GasStudy {
+  /// optimize: the optimal settings, the re-simulated state (= solution) and the network with the
+  /// settings applied (the one the outputs describe).
+  std::optional<OptimizationResult> optimised;
   Solution solution;
   double solve_ms = 0.0;
   std::optional<ThroughputResult> max_throughput;
@@ -110,7 +120,9 @@ struct GasStudy {
   double study_ms = 0.0;
 };
 
-/// Solves (SolverError when the nominal case does not converge) and runs the capacity studies.
+/// Solves (SolverError when the nominal case does not converge, or, optimising, when no setting
+/// meets every bound: the message names what cannot be met) and runs the capacity studies (with the
+/// controls re-optimised in optimize mode).
 GasStudy run_gas_study(const GasCase& gas_case, const GasSettings& settings, bool with_capacity = true);
 
 /// Smallest margin of a node's pressure above its pressure minimum over the solution, bar (negative:

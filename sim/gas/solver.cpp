@@ -13,6 +13,8 @@
 
 #include "geo/error.hpp"
 #include "sim/gas/dual.hpp"
+#include "sim/gas/pipe_law.hpp"
+#include "sim/gas/union_find.hpp"
 
 namespace corridor::gas {
 
@@ -29,15 +31,6 @@ struct Branch {
   std::size_t from, to;  // node indices
 };
 
-/// Per-pipe constants of the pipe law, computed once.
-struct PipeConstants {
-  double c_pa2 = 0.0;        // R_s T / (A^2 E^2), Pa^2 per (kg/s)^2 per unit of (lambda L/D + zeta)
-  double l_over_d = 0.0;
-  double zeta = 0.0;
-  double dh_m = 0.0;         // h_to - h_from
-  double d_m = 0.0, k_m = 0.0, area_m2 = 0.0, fixed_lambda = 0.0;
-  FrictionModel model = FrictionModel::fixed;
-};
 
 std::string element_label(const GasNetwork& net, const Branch& b) {
   switch (b.kind) {
@@ -55,23 +48,11 @@ std::string format_number(double x) {
   return s.str();
 }
 
-class UnionFind {
-public:
-  explicit UnionFind(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), std::size_t{0}); }
-  std::size_t find(std::size_t i) {
-    while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
-    return i;
-  }
-  void unite(std::size_t a, std::size_t b) { parent_[find(a)] = find(b); }
-
-private:
-  std::vector<std::size_t> parent_;
-};
 
 /// One steady-state problem with fixed discrete states: builds rows, Jacobian, runs Newton.
 class Problem {
 public:
-  Problem(const GasNetwork& net, const SolverOptions& options) : net_(net), options_(options) {
+  Problem(const GasNetwork& net, const SolverOptions& options) : net_(net), options_(options), law_(net.gas) {
     const auto isolated = nodes_without_slack(net);
     isolated_ = isolated;
     // Unknown numbering: active nodes first, then branches.
@@ -104,37 +85,21 @@ public:
     p_start_ = p0_;
     for (const auto& c : net.compressors)
       if (c.in_service && c.mode == CompressorMode::outlet_pressure) p0_ = std::max(p0_, c.outlet_pressure_pa);
+    for (const auto& v : net.valves)
+      if (v.open && v.control == ValveControl::outlet_pressure) p0_ = std::max(p0_, v.setpoint_pa);
     if (p0_ <= 0.0) p0_ = standard_pressure_pa;
     if (p_start_ <= 0.0) p_start_ = p0_;
     m0_ = std::max({supply, offtake, 1e-6});
     eps_ = options.regularisation * m0_;
 
-    const double rt = net.gas.specific_gas_constant() * net.gas.temperature_k;
-    pipe_constants_.resize(net.pipes.size());
-    for (std::size_t i = 0; i < net.pipes.size(); ++i) {
-      const auto& p = net.pipes[i];
-      auto& c = pipe_constants_[i];
-      c.area_m2 = pi * p.diameter_m * p.diameter_m / 4.0;
-      c.c_pa2 = rt / (c.area_m2 * c.area_m2 * p.efficiency * p.efficiency);
-      c.l_over_d = p.length_m / p.diameter_m;
-      c.zeta = p.loss_coefficient;
-      c.dh_m = p.height_change_m ? *p.height_change_m : net.nodes[p.to].height_m - net.nodes[p.from].height_m;
-      c.d_m = p.diameter_m;
-      c.k_m = p.roughness_m;
-      c.model = p.friction_factor ? FrictionModel::fixed : net.friction;
-      c.fixed_lambda = p.friction_factor.value_or(net.friction_factor);
-    }
+    pipe_constants_.reserve(net.pipes.size());
+    for (const auto& p : net.pipes) pipe_constants_.emplace_back(net, p);
     compressor_state_.assign(net.compressors.size(), CompressorState::active);
     pipe_closed_.assign(net.pipes.size(), false);
     extra_offtake_.assign(net.nodes.size(), 0.0);
     build_pattern();
     branch_jacobian_.assign(branches_.size(), {0.0, 0.0, 0.0});
     colebrook_start_.assign(net.pipes.size(), 0.0);
-    rt_ = net.gas.specific_gas_constant() * net.gas.temperature_k;
-    std::tie(cnga_b1_, cnga_b2_) = net.gas.cnga_coefficients();
-    const double pc = net.gas.pseudocritical_pressure_pa, tr = net.gas.temperature_k / net.gas.pseudocritical_temperature_k;
-    papay_a_ = 3.52 * std::exp(-2.26 * tr) / pc;
-    papay_b_ = 0.274 * std::exp(-1.878 * tr) / (pc * pc);
   }
 
   [[nodiscard]] int unknowns() const { return n_; }
@@ -256,7 +221,20 @@ public:
             pipe_row(br.element, pf, pt, m, r, dpf, dpt, dm);
           }
           break;
-        case BranchKind::valve: valve_row(); break;
+        case BranchKind::valve: {
+          const auto& v = net_.valves[br.element];
+          if (v.control == ValveControl::outlet_pressure) {  // p_to = set
+            r = pt - v.setpoint_pa / p0_;
+            dpt = 1.0;
+          } else if (v.control == ValveControl::pressure_drop) {  // p_from - p_to = set
+            r = pf - pt - v.setpoint_pa / p0_;
+            dpf = 1.0;
+            dpt = -1.0;
+          } else {
+            valve_row();
+          }
+          break;
+        }
         case BranchKind::compressor: {
           const auto& c = net_.compressors[br.element];
           if (switch_in_newton_ && c.mode == CompressorMode::outlet_pressure &&
@@ -515,7 +493,8 @@ private:
     kept_.clear();
     kept_index_.assign(branches_.size(), -1);
     for (std::size_t b = 0; b < branches_.size(); ++b)
-      if (branches_[b].kind == BranchKind::compressor) {
+      if (branches_[b].kind == BranchKind::compressor ||
+          (branches_[b].kind == BranchKind::valve && net_.valves[branches_[b].element].control != ValveControl::none)) {
         kept_index_[b] = static_cast<int>(kept_.size());
         kept_.push_back(b);
       }
@@ -600,58 +579,21 @@ private:
     full_built_ = true;
   }
 
-  /// Z(p) of the gas law with its constants computed once (Gas::z recomputes them per call).
-  template <typename T>
-  T z_of(const T& p) const {
-    switch (net_.gas.law) {
-      case GasLaw::papay: return T(1.0) - T(papay_a_) * p + T(papay_b_) * p * p;
-      case GasLaw::cnga_simple:
-      case GasLaw::cnga_full: return T(1.0) / (T(cnga_b1_) + T(cnga_b2_) * p);
-      default: return net_.gas.z(p);
-    }
-  }
-
-  /// Scaled pipe row and its derivatives by the scaled unknowns (see the header for the law).
+  /// Scaled pipe row and its derivatives by the scaled unknowns (pipe_law.hpp).
   void pipe_row(std::size_t pipe, double pf, double pt, double m, double& r, double& dpf, double& dpt,
-                double& dm, double* drive = nullptr, double* resistance = nullptr) const {
+                double& dm) const {
+    // The two parts of the law (pipe_law.hpp): the pressure part differentiated by p1 and p2, the flow
+    // part (Colebrook-White iterates there) with a one-component dual in the flow only.
     using D = Dual<3>;
-    const auto& c = pipe_constants_[pipe];
-    const auto& gas = net_.gas;
-    const D p1 = D::variable(pf, 0) * p0_, p2 = D::variable(pt, 1) * p0_, mm = D::variable(m, 2) * m0_;
-    D potential, zm;
-    if (gas.is_cnga()) {
-      const double b1 = cnga_b1_, b2 = cnga_b2_;
-      auto big_p = [&](const D& p) { return p * p * (D(b1) + D(2.0 / 3.0 * b2) * p); };
-      potential = big_p(p1) - big_p(p2);
-      zm = D(1.0);
-    } else {
-      potential = p1 * p1 - p2 * p2;
-      if (gas.law == GasLaw::ideal) {
-        zm = D(1.0);
-      } else {
-        const D pm = D(2.0 / 3.0) * (p1 * p1 + p1 * p2 + p2 * p2) / (p1 + p2);
-        zm = z_of(pm);
-      }
-    }
-    if (c.dh_m != 0.0) {
-      const double rt = rt_;
-      const D rho = (p1 / (z_of(p1) * rt) + p2 / (z_of(p2) * rt)) * 0.5;
-      potential -= D(2.0 * rt * gravity_m_per_s2 * c.dh_m) * zm * rho * rho;
-    }
-    // The friction term depends on the flow only: differentiate it with a one-component dual.
     using D1 = Dual<1>;
-    const D1 m1 = D1::variable(mm.v, 0);
-    D1 flux1 = D1(0.0);
-    if (c.l_over_d > 0.0)
-      flux1 = D1(c.l_over_d) * friction_flux(c.model, m1, c.d_m, c.k_m, c.area_m2, gas.viscosity_pa_s, c.fixed_lambda, eps_,
-                                                       &colebrook_start_[pipe]);
-    if (c.zeta > 0.0) flux1 += D1(c.zeta) * m1 * sqrt(m1 * m1 + D1(eps_ * eps_));
+    const auto& c = pipe_constants_[pipe];
+    const D p1 = D::variable(pf, 0) * p0_, p2 = D::variable(pt, 1) * p0_;
+    D potential, zm;
+    pipe_potential_pa2(c, law_, net_.gas, p1, p2, potential, zm);
+    const D1 flux1 = pipe_flux(c, net_.gas, D1::variable(m * m0_, 0), eps_, &colebrook_start_[pipe]);
     D flux(flux1.v);
     flux.d[2] = flux1.d[0] * m0_;
-    const double scale = 1.0 / (p0_ * p0_);
-    const D res = (potential - zm * D(c.c_pa2) * flux) * scale;
-    if (drive) *drive = potential.v * scale;
-    if (resistance) *resistance = (zm * D(c.c_pa2) * flux).v * scale;
+    const D res = (potential - zm * D(c.c_pa2) * flux) * (1.0 / (p0_ * p0_));
     r = res.v;
     dpf = res.d[0];
     dpt = res.d[1];
@@ -665,7 +607,8 @@ private:
   int node_count_ = 0;
   int n_ = 0;
   std::vector<Branch> branches_;
-  std::vector<PipeConstants> pipe_constants_;
+  std::vector<PipeLaw> pipe_constants_;
+  GasLawTerms law_;
   std::vector<CompressorState> compressor_state_;
   std::vector<bool> pipe_closed_;
   std::vector<double> extra_offtake_;
@@ -679,7 +622,6 @@ private:
   std::vector<Eigen::Triplet<double>> full_triplets_;
   std::vector<std::array<double, 3>> branch_jacobian_;  // dG/dp_from, dG/dp_to, dG/dm per branch
   std::vector<bool> node_is_slack_;                     // by node unknown
-  double rt_ = 1.0, cnga_b1_ = 1.0, cnga_b2_ = 0.0, papay_a_ = 0.0, papay_b_ = 0.0;
   mutable std::vector<double> colebrook_start_;         // last 1/sqrt(lambda) per pipe: Colebrook warm start
   std::vector<std::array<double, 3>> saved_branch_jacobian_;
   std::vector<double> saved_values_;
@@ -709,16 +651,16 @@ std::string_view to_string(CompressorState state) {
 std::string Violation::describe() const {
   const auto bar = [](double pa) { return format_number(pa / pa_per_bar) + " bar"; };
   switch (kind) {
-    case Kind::pressure_below_min: return element + ": pressure " + bar(value) + " below minimum " + bar(limit);
-    case Kind::pressure_above_max: return element + ": pressure " + bar(value) + " above maximum " + bar(limit);
+    case Kind::pressure_below_min: return element + ": pressure " + bar(value) + ", below the minimum of " + bar(limit);
+    case Kind::pressure_above_max: return element + ": pressure " + bar(value) + ", above the maximum of " + bar(limit);
     case Kind::pipe_pressure_above_max:
-      return element + ": pressure " + bar(value) + " above the pipe's maximum " + bar(limit);
+      return element + ": pressure " + bar(value) + ", above the pipe's maximum of " + bar(limit);
     case Kind::velocity_above_max:
-      return element + ": velocity " + format_number(value) + " m/s above " + format_number(limit) + " m/s";
+      return element + ": velocity " + format_number(value) + " m/s, above the maximum of " + format_number(limit) + " m/s";
     case Kind::ratio_above_max:
-      return element + ": ratio " + format_number(value) + " above maximum " + format_number(limit);
+      return element + ": ratio " + format_number(value) + ", above the maximum of " + format_number(limit);
     case Kind::power_above_max:
-      return element + ": power " + format_number(value / 1e6) + " MW above maximum " + format_number(limit / 1e6) +
+      return element + ": power " + format_number(value / 1e6) + " MW, above the maximum of " + format_number(limit / 1e6) +
              " MW";
   }
   return element;
@@ -756,13 +698,16 @@ std::vector<bool> nodes_without_pressure_reference(const GasNetwork& net) {
   UnionFind uf(net.nodes.size());
   for (const auto& p : net.pipes)
     if (p.in_service) uf.unite(p.from, p.to);
-  for (const auto& v : net.valves)
-    if (v.open) uf.unite(v.from, v.to);
   std::vector<bool> reference(net.nodes.size(), false);
+  for (const auto& v : net.valves) {
+    if (!v.open) continue;
+    if (v.control == ValveControl::outlet_pressure) reference[v.to] = true;  // the regulator holds its outlet
+    else uf.unite(v.from, v.to);
+  }
   for (const auto& c : net.compressors) {
     if (!c.in_service) continue;
     if (c.mode == CompressorMode::outlet_pressure) reference[c.to] = true;  // the station holds its outlet
-    else uf.unite(c.from, c.to);                                             // a ratio ties both sides
+    else uf.unite(c.from, c.to);                                             // a ratio or a bypass ties both sides
   }
   std::vector<bool> has_reference(net.nodes.size(), false);
   for (std::size_t i = 0; i < net.nodes.size(); ++i)
@@ -914,9 +859,9 @@ Solution solve(const GasNetwork& net, const SolverOptions& options, const Soluti
     // an outlet pressure (it would circulate gas through the bridge): the bypass must be closed.
     UnionFind bridged(net.nodes.size());
     for (const auto& v : net.valves)
-      if (v.open) bridged.unite(v.from, v.to);
+      if (v.open && v.control == ValveControl::none) bridged.unite(v.from, v.to);
     for (const auto& c : net.compressors)
-      if (c.in_service && bridged.find(c.from) == bridged.find(c.to))
+      if (c.in_service && c.mode != CompressorMode::bypass && bridged.find(c.from) == bridged.find(c.to))
         problems.add("gas network", "compressor '" + c.id + "'",
                      "its inlet '" + net.nodes[c.from].id + "' and outlet '" + net.nodes[c.to].id +
                          "' are joined by open valves or short pipes (close the bypass valve)");
@@ -957,6 +902,7 @@ Solution solve(const GasNetwork& net, const SolverOptions& options, const Soluti
     for (std::size_t i = 0; i < net.compressors.size(); ++i) {
       auto& st = problem.compressor_state()[i];
       if (!net.compressors[i].in_service) st = CompressorState::off;
+      else if (net.compressors[i].mode == CompressorMode::bypass) st = CompressorState::bypass;
       else if (net.compressors[i].mode == CompressorMode::ratio || switched) st = CompressorState::active;
     }
     run_states(problem, x, s, residual);

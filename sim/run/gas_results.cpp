@@ -98,6 +98,53 @@ GasCapacity capacity_of(const gas::GasNetwork& g, const gas::ThroughputResult& t
   return c;
 }
 
+/// A limit's value in the unit a planner reads (bar, MW, kg/s, or as is).
+double limit_in_display_unit(const std::string& limit, double si) {
+  if (limit.find("pressure") != std::string::npos) return bar_from_pa(si);
+  if (limit == "power_max") return si / 1e6;
+  return si;
+}
+std::string display_unit(const std::string& limit) {
+  if (limit.find("pressure") != std::string::npos) return "bar";
+  if (limit == "power_max") return "MW";
+  if (limit.rfind("flow", 0) == 0) return "kg/s";
+  return "";
+}
+
+GasOptimisation optimisation_of(const gas::OptimizationResult& r, const Units& u) {
+  const auto& g = r.settled;
+  const auto& sol = r.solution;
+  GasOptimisation o;
+  o.objective = gas::to_string(r.objective);
+  o.feasible = r.feasible;
+  o.objective_value = r.objective == gas::Objective::compressor_power ? r.objective_value / 1e6 : r.objective_value;
+  o.objective_unit = r.objective == gas::Objective::compressor_power ? "MW"
+                     : r.objective == gas::Objective::fuel           ? "kg/s"
+                                                                     : "x nominal";
+  for (std::size_t c = 0; c < g.compressors.size(); ++c) {
+    const auto& st = r.stations[c];
+    o.stations.push_back({g.compressors[c].id, std::string(gas::to_string(st.state)), st.ratio,
+                          bar_from_pa(sol.pressure_pa[g.compressors[c].from]), bar_from_pa(st.outlet_pressure_pa),
+                          u.mcm(sol.compressors[c].flow_kg_per_s), sol.compressors[c].power_w / 1e6,
+                          u.mcm(sol.compressors[c].fuel_kg_per_s)});
+  }
+  for (std::size_t v = 0; v < g.valves.size(); ++v) {
+    const auto kind = g.valves[v].kind;
+    if (kind != gas::ValveKind::control_valve && kind != gas::ValveKind::valve) continue;
+    const auto& vs = r.valves[v];
+    o.valves.push_back({g.valves[v].id, kind == gas::ValveKind::valve ? "valve" : "control_valve",
+                        std::string(gas::to_string(vs.state)), bar_from_pa(vs.outlet_pressure_pa),
+                        bar_from_pa(vs.pressure_drop_pa), u.mcm(sol.valves[v].flow_kg_per_s)});
+  }
+  for (const auto& b : r.binding)
+    o.binding.push_back({b.element, b.limit, limit_in_display_unit(b.limit, b.value), display_unit(b.limit), b.shadow_price, b.unit});
+  o.nlp_solves = r.nlp_solves;
+  o.pressure_agreement = r.pressure_agreement;
+  o.flow_agreement = r.flow_agreement;
+  o.flow_difference_kg_per_s = r.flow_difference_kg_per_s;
+  return o;
+}
+
 }  // namespace
 
 GasResults solve_gas(const network::Network& net, const gas::GasSettings& settings, bool with_capacity) {
@@ -105,6 +152,8 @@ GasResults solve_gas(const network::Network& net, const gas::GasSettings& settin
   o.settings = settings;
   o.gas_case = gas::gas_case(net, settings);
   o.study = gas::run_gas_study(o.gas_case, settings, with_capacity);
+  // Optimising: every figure describes the network with the chosen settings (valves closed, stations set).
+  if (o.study.optimised) o.gas_case.model.gas = o.study.optimised->settled;
   const auto& m = o.gas_case.model;
   const auto& g = m.gas;
   const auto& sol = o.study.solution;
@@ -164,6 +213,8 @@ GasResults solve_gas(const network::Network& net, const gas::GasSettings& settin
     ++o.pressure_violations;
     if (const auto i = g.find_node(element_id(v.element))) node_violation[*i] = below ? "below_min" : "above_max";
   }
+
+  if (o.study.optimised) o.optimisation = optimisation_of(*o.study.optimised, u);
 
   // Capacity studies.
   if (o.study.max_throughput) {

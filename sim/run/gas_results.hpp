@@ -89,6 +89,39 @@ struct GasNodeValues {
   std::optional<std::size_t> station;        ///< index into GasResults::stations when this is a station inlet
 };
 
+/// The optimiser's choice (gas: {mode: optimize}), in planners' units.
+struct GasOptimisedStation {
+  std::string id;
+  std::string state;  ///< active, bypass, closed, ...
+  double ratio = 1.0, inlet_bar = 0.0, outlet_bar = 0.0, flow_mcm_per_day = 0.0, power_mw = 0.0, fuel_mcm_per_day = 0.0;
+};
+struct GasOptimisedValve {
+  std::string id;
+  std::string kind;   ///< valve or control_valve
+  std::string state;  ///< active, bypass, closed
+  double outlet_bar = 0.0, pressure_drop_bar = 0.0, flow_mcm_per_day = 0.0;
+};
+/// A constraint at its limit and its shadow price (the objective's change per unit of the limit).
+struct GasBindingLimit {
+  std::string element, limit;
+  double value = 0.0;      ///< the limit, in value_unit
+  std::string value_unit;  ///< bar, MW, kg/s or ""
+  double shadow_price = 0.0;
+  std::string shadow_price_unit;
+};
+struct GasOptimisation {
+  std::string objective;  ///< compressor_power, fuel or max_delivery
+  bool feasible = false;
+  double objective_value = 0.0;  ///< in objective_unit
+  std::string objective_unit;    ///< MW, kg/s or "x nominal"
+  std::vector<GasOptimisedStation> stations;
+  std::vector<GasOptimisedValve> valves;  ///< valves and control valves
+  std::vector<GasBindingLimit> binding;   ///< largest |shadow price| first
+  int nlp_solves = 0;
+  double pressure_agreement = 0.0, flow_agreement = 0.0;  ///< relative, optimiser against re-simulation
+  double flow_difference_kg_per_s = 0.0;
+};
+
 struct GasResults {
   gas::GasSettings settings;
   gas::GasCase gas_case;
@@ -104,6 +137,7 @@ struct GasResults {
   std::size_t pressure_violations = 0;  ///< of node pressure bounds
   std::optional<GasCapacity> capacity;
   std::vector<GasContingency> n_minus_1;
+  std::optional<GasOptimisation> optimisation;      ///< gas: {mode: optimize}; the figures above are the optimised state's
   std::vector<std::optional<GasLinkValues>> links;  ///< per network link (gas elements only)
   std::vector<GasNodeValues> nodes;                 ///< per gas node
   /// Per network node: the gas node standing for it, and for a compressor node its outlet.

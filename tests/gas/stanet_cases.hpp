@@ -1,9 +1,14 @@
 // Test-only reader for the STANET reference cases (pandapipes test networks flattened to CSV, see
-// ../shared/data/README.md): junction, pipe, ext_grid, sink, source tables and meta.json.
+// ../shared/data/README.md and tests/gas/data/stanet/README.md): junction, pipe, valve, ext_grid,
+// sink, source tables and meta.json. Reference cells may be empty (auxiliary junctions, valves:
+// STANET reports nothing there): their reference is NaN and is not compared. Junction names need
+// not be unique (pandapipes names both auxiliary junctions of a node aux_<node>): the gas node of a
+// repeated name is named <name>#<index>.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -53,11 +58,18 @@ inline double number(const std::map<std::string, std::string>& row, const std::s
   return std::stod(it->second);
 }
 
+/// A number, or NaN for an empty cell.
+inline double number_or_nan(const std::map<std::string, std::string>& row, const std::string& key) {
+  const auto it = row.find(key);
+  if (it == row.end()) throw std::runtime_error("missing column " + key);
+  return it->second.empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(it->second);
+}
+
 /// One STANET case as a gas network plus its reference values.
 struct StanetCase {
   gas::GasNetwork network;
-  std::vector<double> p_ref_bar_gauge;  ///< per junction (node index = junction index)
-  std::vector<double> v_ref_m_per_s;    ///< per pipe
+  std::vector<double> p_ref_bar_gauge;  ///< per junction (node index = junction index); NaN: no reference
+  std::vector<double> v_ref_m_per_s;    ///< per pipe; NaN: no reference
   std::string friction;                 ///< as written in meta.json
 };
 
@@ -86,11 +98,14 @@ inline StanetCase read_stanet_case(const std::filesystem::path& dir) {
                                                        : gas::FrictionModel::colebrook_white;
 
   const auto junctions = CsvTable::read(dir / "junction.csv");
+  std::map<std::string, int> name_count;
+  for (const auto& j : junctions.rows) ++name_count[j.at("name")];
   for (const auto& j : junctions.rows) {
-    const auto i = net.add_node(j.at("name"));
+    const std::string& name = j.at("name");
+    const auto i = net.add_node(name_count[name] > 1 ? name + "#" + j.at("index") : name);
     net.nodes[i].height_m = number(j, "height_m");
     net.gas.temperature_k = number(j, "tfluid_k");
-    c.p_ref_bar_gauge.push_back(number(j, "p_stanet"));
+    c.p_ref_bar_gauge.push_back(number_or_nan(j, "p_stanet"));
   }
   for (const auto& g : CsvTable::read(dir / "ext_grid.csv").rows) {
     auto& n = net.nodes[static_cast<std::size_t>(number(g, "junction"))];
@@ -108,7 +123,13 @@ inline StanetCase read_stanet_case(const std::filesystem::path& dir) {
                                 number(p, "diameter_m"), number(p, "k_mm") / 1000.0);
     net.pipes[i].loss_coefficient = number(p, "loss_coefficient");
     net.pipes[i].in_service = p.at("in_service") == "True";
-    c.v_ref_m_per_s.push_back(number(p, "v_stanet"));
+    c.v_ref_m_per_s.push_back(number_or_nan(p, "v_stanet"));
+  }
+  // Valves: open (no pressure drop) or closed; out of service counts as closed.
+  for (const auto& v : CsvTable::read(dir / "valve.csv").rows) {
+    const auto i = net.add_valve(v.at("name") + "#" + v.at("index"), static_cast<std::size_t>(number(v, "from_junction")),
+                                 static_cast<std::size_t>(number(v, "to_junction")), gas::ValveKind::valve);
+    net.valves[i].open = v.at("opened") == "True" && v.at("in_service") == "True";
   }
   return c;
 }

@@ -304,7 +304,12 @@ TEST_CASE("limits are reported per element: pressure bounds, pipe MAOP and veloc
   CHECK(s.violations[1].kind == Violation::Kind::pipe_pressure_above_max);
   CHECK(s.violations[2].kind == Violation::Kind::velocity_above_max);
   CHECK(s.violations[2].value == Approx(std::abs(s.pipes[p].velocity_m_per_s)));
-  CHECK(s.violations[0].describe().find("below minimum 65 bar") != std::string::npos);
+  // One sentence a planner reads as it stands: the value, then the limit it breaks.
+  const std::string below = s.violations[0].describe();
+  CHECK(below.rfind("node 'B': pressure ", 0) == 0);
+  CHECK(below.find(" bar, below the minimum of 65 bar") != std::string::npos);
+  CHECK(s.violations[1].describe().find(" bar, above the pipe's maximum of 60 bar") != std::string::npos);
+  CHECK(s.violations[2].describe().find(" m/s, above the maximum of 5 m/s") != std::string::npos);
 }
 
 TEST_CASE("a compressor bridged by open valves is an input error naming the station", "[gas]") {

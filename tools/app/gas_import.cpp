@@ -70,8 +70,13 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
     geo::Feature f;
     f.set("id", n.id);
     f.set("name", n.id);
-    const bool entry = n.pressure_set_pa || n.injection_kg_per_s > 0.0;
-    f.set("kind", entry ? "gas_source" : n.injection_kg_per_s < 0.0 ? "gas_sink" : "junction");
+    // Kind: the GasLib source/sink/innode (sources are the entries the slack rule may choose).
+    f.set("kind", n.entry ? "gas_source" : n.injection_kg_per_s < 0.0 ? "gas_sink" : "junction");
+    // The nomination as node attributes too, so that a slack node keeps its nominated flow (used by the
+    // optimiser for slack nodes that do not take the balance; slack_rule.hpp, optimizer.hpp).
+    f.set("flow_nominated", true);
+    if (n.injection_kg_per_s > 0.0) f.set("supply_mcm_per_day", gas::mcm_per_day_from_kg_per_s(n.injection_kg_per_s, rho_n));
+    if (n.injection_kg_per_s < 0.0) f.set("demand_mcm_per_day", gas::mcm_per_day_from_kg_per_s(-n.injection_kg_per_s, rho_n));
     f.set("height_m", n.height_m);
     if (n.pressure_min_pa) f.set("pressure_min_bar", gas::bar_from_pa(*n.pressure_min_pa));
     if (n.pressure_max_pa) f.set("pressure_max_bar", gas::bar_from_pa(*n.pressure_max_pa));
@@ -120,11 +125,21 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   }
   for (const auto& v : g.valves) {
     geo::Feature f = link(v.id, g.nodes[v.from].id, g.nodes[v.to].id, pos[v.from], pos[v.to]);
-    f.set("gas_element", v.kind == gas::ValveKind::valve        ? "valve"
-                         : v.kind == gas::ValveKind::short_pipe ? "short_pipe"
-                                                                : "control_valve");
+    f.set("gas_element", v.kind == gas::ValveKind::valve           ? "valve"
+                         : v.kind == gas::ValveKind::short_pipe    ? "short_pipe"
+                         : v.kind == gas::ValveKind::loss_resistor ? "loss_resistor"
+                                                                   : "control_valve");
     f.set("diameter_mm", widest_mm);  // required of every pipeline link; not used by valves
     if (!v.open) f.set("status", "closed");
+    if (v.kind == gas::ValveKind::loss_resistor) f.set("pressure_loss_bar", gas::bar_from_pa(v.setpoint_pa));
+    if (v.kind == gas::ValveKind::control_valve) {
+      if (v.control == gas::ValveControl::outlet_pressure) f.set("control_outlet_bar", gas::bar_from_pa(v.setpoint_pa));
+      if (v.pressure_drop_min_pa > 0.0) f.set("control_drop_min_bar", gas::bar_from_pa(v.pressure_drop_min_pa));
+      if (v.pressure_drop_max_pa) f.set("control_drop_max_bar", gas::bar_from_pa(*v.pressure_drop_max_pa));
+      if (v.pressure_in_min_pa) f.set("control_pressure_in_min_bar", gas::bar_from_pa(*v.pressure_in_min_pa));
+      if (v.pressure_out_max_pa) f.set("control_pressure_out_max_bar", gas::bar_from_pa(*v.pressure_out_max_pa));
+      if (v.flow_max_kg_per_s) f.set("control_flow_max_mcm_per_day", gas::mcm_per_day_from_kg_per_s(*v.flow_max_kg_per_s, rho_n));
+    }
     links.push_back(std::move(f));
   }
   for (const auto& c : g.compressors) {
@@ -141,6 +156,12 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
       f.set("compressor_ratio", c.ratio);
     if (c.ratio_max) f.set("compressor_ratio_max", *c.ratio_max);
     if (c.power_max_w) f.set("compressor_power_max_mw", *c.power_max_w / 1e6);
+    if (c.ratio_min != 1.0) f.set("compressor_ratio_min", c.ratio_min);
+    if (c.flow_min_kg_per_s) f.set("compressor_flow_min_mcm_per_day", gas::mcm_per_day_from_kg_per_s(*c.flow_min_kg_per_s, rho_n));
+    if (c.flow_max_kg_per_s) f.set("compressor_flow_max_mcm_per_day", gas::mcm_per_day_from_kg_per_s(*c.flow_max_kg_per_s, rho_n));
+    if (c.pressure_in_min_pa) f.set("compressor_pressure_in_min_bar", gas::bar_from_pa(*c.pressure_in_min_pa));
+    if (c.pressure_out_max_pa) f.set("compressor_pressure_out_max_bar", gas::bar_from_pa(*c.pressure_out_max_pa));
+    if (c.isentropic_efficiency != 0.8) f.set("compressor_efficiency", c.isentropic_efficiency);
     f.set("height_m", g.nodes[c.from].height_m);
     f.geometry = geo::GeometryKind::point;
     f.points = {mid};
@@ -169,6 +190,9 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   yaml += "description: GasLib network " + yaml_key(stem) + " with its nomination\n";
   yaml += "network: {nodes: nodes.geojson, links: links.geojson, geometry_checks: {mode: off}}  # positions are a drawing\n";
   yaml += "gas:\n";
+  yaml += "  # GasLib nominations do not set the stations and control valves: the optimiser chooses them\n"
+          "  # (nomination validation, docs/gas.md \"Optimiser\"); mode: simulate runs the settings in the network.\n";
+  yaml += "  mode: optimize\n  objective: compressor_power\n";
   yaml += "  law: papay\n  friction: nikuradse\n";
   yaml += "  gas: {normal_density_kg_per_m3: " + exact(rho_n) + ", temperature_k: " + exact(g.gas.temperature_k) +
           ", viscosity_pa_s: " + exact(g.gas.viscosity_pa_s) +

@@ -103,6 +103,49 @@ ordered_json gas_summary_json(const run::GasResults& o) {
                       {"binding", n.binding}});
     j["n_minus_1"] = list;
   }
+  if (o.optimisation) {
+    const auto& r = *o.optimisation;
+    j["mode"] = "optimize";
+    ordered_json oj;
+    oj["objective"] = r.objective;
+    oj["feasible"] = r.feasible;
+    oj["objective_value"] = json_number(r.objective_value, r.objective_unit == "MW" ? 4 : 6);
+    oj["objective_unit"] = r.objective_unit;
+    auto optimised_stations = ordered_json::array();
+    for (const auto& st : r.stations)
+      optimised_stations.push_back({{"id", st.id},
+                          {"state", st.state},
+                          {"ratio", json_number(st.ratio, 6)},
+                          {"inlet_bar", json_number(st.inlet_bar, 4)},
+                          {"outlet_bar", json_number(st.outlet_bar, 4)},
+                          {"flow_mcm_per_day", json_number(st.flow_mcm_per_day, 4)},
+                          {"power_mw", json_number(st.power_mw, 4)},
+                          {"fuel_mcm_per_day", json_number(st.fuel_mcm_per_day, 5)}});
+    oj["stations"] = optimised_stations;
+    auto valves = ordered_json::array();
+    for (const auto& v : r.valves)
+      valves.push_back({{"id", v.id},
+                        {"kind", v.kind},
+                        {"state", v.state},
+                        {"outlet_bar", json_number(v.outlet_bar, 4)},
+                        {"pressure_drop_bar", json_number(v.pressure_drop_bar, 4)},
+                        {"flow_mcm_per_day", json_number(v.flow_mcm_per_day, 4)}});
+    oj["valves"] = valves;
+    auto binding = ordered_json::array();
+    for (const auto& b : r.binding)
+      binding.push_back({{"element", b.element},
+                         {"limit", b.limit},
+                         {"value", json_number(b.value, 6)},
+                         {"value_unit", b.value_unit},
+                         {"shadow_price", json_number(b.shadow_price, 6)},
+                         {"shadow_price_unit", b.shadow_price_unit}});
+    oj["binding"] = binding;
+    oj["nlp_solves"] = r.nlp_solves;
+    oj["simulator_agreement"] = {{"pressure_relative", json_number(r.pressure_agreement, 12)},
+                                 {"flow_relative", json_number(r.flow_agreement, 12)},
+                                 {"flow_difference_kg_per_s", json_number(r.flow_difference_kg_per_s, 9)}};
+    j["optimisation"] = oj;
+  }
   return j;
 }
 
@@ -186,6 +229,48 @@ std::string gas_nodes_csv(const run::GasResults& o) {
   return out;
 }
 
+namespace {
+
+/// Terminal lines for the optimiser's choice.
+void print_optimisation(std::ostream& out, const run::GasOptimisation& r) {
+  auto num = [](double x, int decimals) { return std::isfinite(x) ? fixed(x, decimals) : std::string("-"); };
+  std::ostringstream agree;
+  agree << std::scientific << std::setprecision(1) << r.pressure_agreement;
+  out << "  optimised settings (" << r.objective << " " << num(r.objective_value, 4) << " " << r.objective_unit << ", "
+      << r.nlp_solves << " NLP solves; the simulator agrees to " << agree.str() << " in pressure):\n";
+  std::string closed;
+  for (const auto& st : r.stations) {
+    if (st.state == "closed") {
+      closed += " " + st.id;
+      continue;
+    }
+    out << "    station " << st.id << ": " << st.state;
+    if (st.state == "active")
+      out << ", ratio " << num(st.ratio, 4) << ", " << num(st.inlet_bar, 2) << " -> " << num(st.outlet_bar, 2) << " bar, "
+          << num(st.power_mw, 2) << " MW, fuel " << num(st.fuel_mcm_per_day, 3) << " mcm/day";
+    out << '\n';
+  }
+  if (!closed.empty()) out << "    stations closed:" << closed << '\n';
+  for (const auto& v : r.valves) {
+    if (v.kind == "valve" && v.state == "bypass") continue;  // open valves: the usual state
+    out << "    " << v.kind << ' ' << v.id << ": " << v.state;
+    if (v.state == "active") out << ", outlet " << num(v.outlet_bar, 2) << " bar (drop " << num(v.pressure_drop_bar, 2) << " bar)";
+    out << '\n';
+  }
+  std::size_t shown = 0;
+  for (const auto& b : r.binding) {
+    if (shown++ == 5) {
+      out << "    ... " << r.binding.size() - 5 << " more binding constraints in summary.json\n";
+      break;
+    }
+    out << "    binding: " << b.element << ' ' << b.limit << ' ' << num(b.value, 3) << (b.value_unit.empty() ? "" : " ")
+        << b.value_unit << ", shadow price "
+        << num(b.shadow_price, 4) << ' ' << b.shadow_price_unit << '\n';
+  }
+}
+
+}  // namespace
+
 void print_gas_summary(std::ostream& out, const run::GasResults& o) {
   const auto& sol = o.study.solution;
   auto num = [](double x, int decimals) { return std::isfinite(x) ? fixed(x, decimals) : std::string("-"); };
@@ -219,6 +304,7 @@ void print_gas_summary(std::ostream& out, const run::GasResults& o) {
     out << "  compressors " << num(o.compressor_power_mw, 1) << " MW, fuel gas " << num(o.compressor_fuel_mcm_per_day, 2)
         << " mcm/day" << (limited.empty() ? "" : "; at their ratio limit:" + limited) << '\n';
   }
+  if (o.optimisation) print_optimisation(out, *o.optimisation);
   if (o.capacity) {
     const auto& c = *o.capacity;
     out << "  maximum throughput: " << num(c.scale, 3) << " x nominal = " << num(c.max_offtake_mcm_per_day, 1)

@@ -10,7 +10,15 @@
 //    bypass, valves and short pipes are open except the bypass valves of the two stations that a path
 //    of valves and short pipes would short-circuit; pipe heights are the given height differences.
 //    Gas: specific gravity 0.6 at 283.15 K, Papay law, Colebrook-White friction.
+//  - Optimisation (optimizer.hpp, objective compressor_power), time of optimise() alone (reading excluded):
+//    GasLib-134: every one of its 1,234 nominations (GasLib-134.zip unzipped to a temporary folder),
+//    median and worst. GasLib-4197 size: the topology above with its 12 stations, its 546 valves (open
+//    or closed) and every 25th valve that no station bypass uses made a control valve (pressure drop
+//    1 to 60 bar; 21 of them) left to the optimiser; every node's pressure in 20 to 80 bar, the four
+//    entries free in 40 to 70 bar, station ratio at most 1.6; Nikuradse friction (GasLib's law, twice
+//    differentiable through zero flow, which the Colebrook laminar/turbulent switch is not).
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +33,7 @@
 #include "sim/gas/from_network.hpp"
 #include "sim/run/load.hpp"
 #include "sim/gas/gaslib.hpp"
+#include "sim/gas/optimizer.hpp"
 #include "sim/gas/solver.hpp"
 
 using namespace corridor::gas;
@@ -142,11 +151,109 @@ void run(const char* name, const GasNetwork& net, int repeats, SolverOptions opt
               bar_from_pa(pmin), bar_from_pa(pmax), active, bypass);
 }
 
+/// Prints the optimiser's time on a network (median of `repeats`) and what it chose.
+void optimise_timed(const char* name, const GasNetwork& net, int repeats) {
+  std::vector<double> ms;
+  OptimizationResult r;
+  for (int k = 0; k < repeats; ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    r = optimise(net);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  int active = 0, closed = 0, regulating = 0;
+  for (const auto& st : r.stations) active += st.state == ControlState::active;
+  for (std::size_t v = 0; v < r.valves.size(); ++v) {
+    closed += r.valves[v].state == ControlState::closed;
+    regulating += r.valves[v].state == ControlState::active && net.valves[v].kind == ValveKind::control_valve;
+  }
+  std::printf("%-22s optimise %8.1f ms (median of %d, best %.1f)  %s, power %.2f MW, %d NLP solves (%d Ipopt iterations);"
+              " stations active %d, valves closed %d, control valves active %d; simulator agrees %.1e (p) %.1e (flow), largest flow difference %.2g kg/s\n",
+              name, ms[ms.size() / 2], repeats, ms.front(), r.feasible ? "feasible" : "INFEASIBLE", r.objective_value / 1e6,
+              r.nlp_solves, r.ipopt_iterations, active, closed, regulating, r.pressure_agreement, r.flow_agreement,
+              r.flow_difference_kg_per_s);
+  if (!r.feasible) std::printf("  %s\n", r.message.c_str());
+}
+
+/// The GasLib-4197 topology made a nomination-validation problem (header).
+GasNetwork topology_for_optimisation(GasNetwork net) {
+  // Valves that a station's bypass path uses (closed by read_topology) stay as they are.
+  int count = 0;
+  for (std::size_t v = 0; v < net.valves.size(); ++v) {
+    auto& va = net.valves[v];
+    if (va.kind != ValveKind::valve || !va.open) continue;
+    if (count++ % 25 != 0) continue;
+    va.kind = ValveKind::control_valve;
+    va.pressure_drop_min_pa = pa_from_bar(1.0);
+    va.pressure_drop_max_pa = pa_from_bar(60.0);
+  }
+  for (auto& n : net.nodes) {
+    n.pressure_min_pa = pa_from_bar(n.pressure_set_pa ? 40.0 : 20.0);
+    n.pressure_max_pa = pa_from_bar(n.pressure_set_pa ? 70.0 : 80.0);
+    n.entry = n.pressure_set_pa.has_value();
+  }
+  for (auto& c : net.compressors) c.ratio_max = 1.6;
+  net.friction = FrictionModel::nikuradse;  // GasLib's law: smooth through zero flow (docs/gas.md, "Optimiser")
+  return net;
+}
+
+/// Every GasLib-134 nomination: optimise() time, median and worst, and the counts.
+void gaslib134(const fs::path& zip) {
+  const fs::path dir = fs::temp_directory_path() / "corridor-bench-gaslib134";
+  fs::remove_all(dir);
+  const std::string cmd = "unzip -q -o '" + zip.string() + "' -d '" + dir.string() + "'";
+  if (std::system(cmd.c_str()) != 0) {
+    std::printf("GasLib-134: cannot unzip %s\n", zip.c_str());
+    return;
+  }
+  std::vector<fs::path> scns;
+  for (const auto& e : fs::directory_iterator(dir / "Nominations-134-v2")) scns.push_back(e.path());
+  std::sort(scns.begin(), scns.end());
+  std::vector<double> ms;
+  int feasible = 0, infeasible = 0, failed = 0, solves = 0;
+  double worst_p = 0.0, worst_q = 0.0;
+  std::string worst_day;
+  for (const auto& scn : scns) {
+    try {
+      const auto net = read_gaslib(dir / "GasLib-134-v2.net", scn);
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto r = optimise(net);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      if (ms.back() >= *std::max_element(ms.begin(), ms.end())) worst_day = scn.stem().string();
+      (r.feasible ? feasible : infeasible) += 1;
+      solves += r.nlp_solves;
+      worst_p = std::max(worst_p, r.pressure_agreement);
+      worst_q = std::max(worst_q, r.flow_agreement);
+    } catch (const std::exception& e) {
+      ++failed;
+      std::printf("  %s: %s\n", scn.filename().c_str(), e.what());
+    }
+  }
+  fs::remove_all(dir);
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted.empty()) return;
+  std::printf("GasLib-134 nominations %zu: feasible %d, infeasible %d, failed %d; optimise median %.1f ms, worst %.1f ms (%s),"
+              " %.2f NLP solves on average; simulator agrees to %.1e (p), %.1e (flow)\n",
+              scns.size(), feasible, infeasible, failed, sorted[sorted.size() / 2], sorted.back(), worst_day.c_str(),
+              static_cast<double>(solves) / static_cast<double>(ms.size()), worst_p, worst_q);
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   const fs::path data = fs::path(CORRIDOR_SHARED_DATA_DIR) / "gas";
+  // `bench_gas optimise`: the optimisation figures only.
+  const bool only_optimise = argc > 1 && std::string(argv[1]) == "optimise";
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line at a time, also into a pipe
   try {
+    if (only_optimise) {
+      const auto g24 = read_gaslib(data / "gaslib/GasLib-24/GasLib-24.net", data / "gaslib/GasLib-24/GasLib-24.scn");
+      optimise_timed("GasLib-24", g24, 11);
+      optimise_timed("GasLib-4197 size", topology_for_optimisation(read_topology(data / "topology/GasLib4197.net")), 3);
+      gaslib134(data / "gaslib/GasLib-134.zip");
+      return 0;
+    }
     {
       // The bundled corridor network (scenarios/network): the Central Asia-China pipeline (Lines A, B, C
       // operational, Line D planned and so out of service) and the Beineu-Bozoi-Shymkent line, built by
@@ -210,6 +317,10 @@ int main() {
     }
     const auto g4197 = read_topology(data / "topology/GasLib4197.net");
     run("GasLib-4197 topology", g4197, 7);
+    // Optimisation.
+    gaslib134(data / "gaslib/GasLib-134.zip");
+    optimise_timed("GasLib-24", g24, 11);
+    optimise_timed("GasLib-4197 size", topology_for_optimisation(g4197), 3);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_gas: %s\n", e.what());
     return 1;
