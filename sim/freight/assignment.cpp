@@ -131,7 +131,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
 
     if (od.route) {
       od.assigned_teu_per_year = od.demand_teu_per_year;
-      od.routes.push_back({*od.route, 1.0});
+      od.routes.push_back(SharedRoute{.path = *od.route, .share = 1.0});
       od.transit_time_h = od.route->time_h;
       const double teu_per_day = od.demand_teu_per_year / r.days_per_year;
       for (const Step& s : od.route->steps)
@@ -140,6 +140,7 @@ FreightResults assign_all_or_nothing(const network::Network& net, const scenario
       od.route_family = route_family_of(scenario, family_via, *od.route);
     } else {
       od.unserved_teu_per_year = od.demand_teu_per_year;
+      od.reachable = false;
     }
     r.od.push_back(std::move(od));
   }

@@ -19,6 +19,12 @@ struct RouteOption {
 struct SharedRoute {
   Path path;            ///< time_h and cost at the solution's link times (congested under equilibrium)
   double share = 0.0;   ///< of the OD's assigned demand
+  /// Stochastic user equilibrium: what the choice model adds to the route's cost (not in path.cost_usd_per_teu).
+  std::string main_mode{};                ///< the mode of most of the route's kilometres ("" otherwise)
+  double constants_usd_per_teu = 0.0;     ///< sum of the alternative-specific constants that apply
+  double reliability_usd_per_teu = 0.0;   ///< value of reliability x standard deviation of the transit time
+  double time_sd_h = 0.0;                 ///< that standard deviation
+  std::vector<std::string> constants{};   ///< names of the constants that apply
 };
 
 struct OdResult {
@@ -27,7 +33,8 @@ struct OdResult {
   std::string commodity;
   double demand_teu_per_year = 0.0;
   double assigned_teu_per_year = 0.0;
-  double unserved_teu_per_year = 0.0;  ///< demand with no path at all
+  double unserved_teu_per_year = 0.0;  ///< demand with no path at all, or (hard capacities) not shipped
+  bool reachable = true;               ///< false: no open path at all (then everything is unserved)
   std::optional<Path> route;           ///< the path the demand was loaded on (the largest share)
   std::vector<SharedRoute> routes;     ///< every route used, largest share first (AON: the one route)
   double transit_time_h = 0.0;         ///< flow-weighted door-to-door time over `routes`, incl. dwell and node delay
@@ -53,6 +60,13 @@ struct FreightResults {
   /// where freight may not pass (closed, pipelines, gas nodes, the backward direction of directed links).
   /// Every route time in `od` is the sum of these along the route, both end nodes included.
   CongestedTimes times;
+  /// Hard capacities (stochastic user equilibrium): the queue delay that holds each element at its
+  /// capacity (the shadow price of the capacity in hours; 0 where it does not bind), already in `times`.
+  /// Empty without hard capacities.
+  CongestedTimes queue_delay;
+  /// The same in USD per TEU (queue delay x the value of time of the element's users): what one more TEU
+  /// of daily capacity saves per TEU (its users' marginal cost). Empty without hard capacities.
+  CongestedTimes shadow_price_usd_per_teu;
   std::vector<OdResult> od;     ///< in scenario demand order
   double days_per_year = 365.0;
   std::string method = "all_or_nothing";  ///< how the flows were found

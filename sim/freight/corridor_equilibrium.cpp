@@ -72,6 +72,7 @@ CorridorProblem corridor_problem(const network::Network& net, const scenario::Sc
       spec.capacity = *node.capacity_teu_per_day;
     } else {
       fixed_time(spec);
+      if (capacity) spec.capacity = *node.capacity_teu_per_day;  // no delay to grow, but a limit (bottlenecks, hard capacities)
     }
     add(spec, {true, n, true}, capacity, std::nullopt);
   }
@@ -138,6 +139,30 @@ CorridorProblem corridor_problem(const network::Network& net, const scenario::Sc
     cp.demand_row.push_back(r);
   }
   return cp;
+}
+
+Path corridor_path(const network::Network& net, const CorridorProblem& cp, const std::vector<std::size_t>& links,
+                   std::size_t origin, std::size_t destination, const std::vector<double>& link_time_h, double vot) {
+  Path path;
+  path.nodes.push_back(origin);
+  for (std::size_t a : links) {
+    const auto& o = cp.origin_of[a];
+    const auto& spec = cp.problem.links[a];
+    path.time_h += link_time_h[a];
+    path.money_usd_per_teu += spec.toll;
+    path.length_km += spec.length;
+    if (o.node_link) continue;
+    path.steps.push_back({o.index, o.forward});
+    const auto& l = net.links()[o.index];
+    path.nodes.push_back(o.forward ? l.to : l.from);
+  }
+  for (std::size_t end : {origin, destination}) {
+    if (net.nodes()[end].through) continue;
+    path.time_h += net.nodes()[end].dwell_h;
+    path.money_usd_per_teu += net.nodes()[end].handling_usd_per_teu;
+  }
+  path.cost_usd_per_teu = vot * path.time_h + path.money_usd_per_teu;
+  return path;
 }
 
 namespace {
@@ -222,28 +247,9 @@ CorridorEquilibrium assign_equilibrium(const network::Network& net, const scenar
     od.routes.clear();
     double share_sum = 0.0;
     for (const auto& route : e.routes) share_sum += route.share;
-    for (const auto& route : e.routes) {
-      Path path;
-      path.nodes.push_back(od.origin);
-      for (std::size_t a : route.links) {
-        const auto& o = cp.origin_of[a];
-        const auto& spec = cp.problem.links[a];
-        path.time_h += sol.link_times[a];
-        path.money_usd_per_teu += spec.toll;
-        path.length_km += spec.length;
-        if (o.node_link) continue;
-        path.steps.push_back({o.index, o.forward});
-        const auto& l = net.links()[o.index];
-        path.nodes.push_back(o.forward ? l.to : l.from);
-      }
-      for (std::size_t end : {od.origin, od.destination}) {
-        if (net.nodes()[end].through) continue;
-        path.time_h += net.nodes()[end].dwell_h;
-        path.money_usd_per_teu += net.nodes()[end].handling_usd_per_teu;
-      }
-      path.cost_usd_per_teu = vot * path.time_h + path.money_usd_per_teu;
-      od.routes.push_back({std::move(path), share_sum > 0.0 ? route.share / share_sum : 0.0});
-    }
+    for (const auto& route : e.routes)
+      od.routes.push_back(SharedRoute{.path = corridor_path(net, cp, route.links, od.origin, od.destination, sol.link_times, vot),
+                                      .share = share_sum > 0.0 ? route.share / share_sum : 0.0});
     std::stable_sort(od.routes.begin(), od.routes.end(), [](const auto& a, const auto& b) { return a.share > b.share; });
     od.transit_time_h = 0.0;
     for (const auto& route : od.routes) od.transit_time_h += route.share * route.path.time_h;

@@ -47,6 +47,12 @@ struct CorridorProblem {
 /// Builds the problem; throws InputError for a commodity without a value of time.
 CorridorProblem corridor_problem(const network::Network& net, const scenario::Scenario& scenario);
 
+/// The network path of a route of the problem (problem links, origin first) from `origin` to
+/// `destination` (network nodes), timed with `link_time_h` per problem link; ends that traffic may not
+/// pass (through: false) add their fixed dwell and handling, as in the all-or-nothing model. cost at `vot`.
+Path corridor_path(const network::Network& net, const CorridorProblem& cp, const std::vector<std::size_t>& links,
+                   std::size_t origin, std::size_t destination, const std::vector<double>& link_time_h, double vot);
+
 struct CorridorEquilibrium {
   FreightResults results;
   EquilibriumResult solution;

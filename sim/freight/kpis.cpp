@@ -5,6 +5,11 @@
 
 namespace corridor::freight {
 
+namespace {
+/// Flows within a millionth of a capacity count as at capacity (hard capacities hold to this tolerance).
+constexpr double kCapacityTolerance = 1e-6;
+}  // namespace
+
 FreightKpis freight_kpis(const network::Network& net, const FreightResults& r,
                          const std::function<bool(const OdResult&)>& include) {
   FreightKpis k;
@@ -31,7 +36,7 @@ FreightKpis freight_kpis(const network::Network& net, const FreightResults& r,
       k.max_link_utilization = *u;
       k.max_link_utilization_link = net.links()[i].id;
     }
-    if (*u <= 1.0) continue;
+    if (*u <= 1.0 + kCapacityTolerance) continue;
     const auto& load = r.links[i];
     const bool forward = load.flow_forward_teu_per_day >= load.flow_backward_teu_per_day;
     const auto& congested = forward ? times.link_forward_h : times.link_backward_h;
@@ -40,7 +45,7 @@ FreightKpis freight_kpis(const network::Network& net, const FreightResults& r,
   }
   for (std::size_t i = 0; i < net.nodes().size(); ++i) {
     const auto u = node_utilization(net, r, i);
-    if (!u || *u <= 1.0) continue;
+    if (!u || *u <= 1.0 + kCapacityTolerance) continue;
     k.over_capacity.push_back({true, i, *u, net.nodes()[i].dwell_h,
                                i < times.node_dwell_h.size() ? times.node_dwell_h[i] : std::nan("")});
   }

@@ -21,6 +21,8 @@ using detail::LinkState;
 using detail::ShortestPathTree;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+/// The least flow an alternative holds (flow units per period): the logit gives every one some.
+constexpr double kMinFlow = 1e-250;
 
 double safe_log(double x) { return std::log(std::max(x, 1e-300)); }
 
@@ -330,182 +332,148 @@ private:
   }
 
   // ---- one OD's step ----
-  /// One step on the OD's route flows with the rest held fixed: a scaled gradient projection towards the
-  /// alternative of least entropy-adjusted cost g_b (the "basic" one), each other alternative r moved
-  /// by the Newton step of Z along e_r - e_b,
-  ///   d_r = -(g_r - g_b) / s_r,   s_r = sum of dt/dv over the links r and b do not share
-  ///                                  + 1 / (theta f_r) + 1 / (theta f_b) (+ the nests' terms),
-  /// but never by more than 90% of its flow (flows stay positive, the entropy's domain; a route the logit
-  /// wants near zero shrinks geometrically), and b taking up the difference. sum_r d_r g_r <= 0: a descent
-  /// direction, along which the exact step in (0, 1] follows (the derivative of Z is monotone along a
-  /// line). Updates link flows and costs.
+  /// One sweep over the OD's alternatives with the rest of the network held fixed: each alternative r in
+  /// turn exchanges flow with the OD's basic alternative b (the one with the most flow) until Z is least
+  /// along e_r - e_b (pairwise equilibration, as Algorithm B does for bush segments). Along t,
+  ///   phi(t) = dZ/dt = g_r(f_r + t) - g_b(f_b - t)
+  /// is increasing, from -infinity at t = -f_r to +infinity at t = f_b (the entropy terms), so it has one
+  /// root: found by Newton's method on the logarithm of the smaller of the two flows (exact for the
+  /// entropy terms, so a route that holds a trace of flow reaches its share in a few steps), safeguarded
+  /// by bisection. Link flows and costs follow each exchange.
   void step(Od& od) {
     const SueDispersion& c = o_.classes[od.travel_class];
-    const double theta = c.theta;
-    const double theta0 = c.theta_nest > 0.0 ? c.theta_nest : theta;
-    const double nest_term = 1.0 / theta0 - 1.0 / theta;  // >= 0
+    theta_ = c.theta;
+    theta0_ = c.theta_nest > 0.0 ? c.theta_nest : c.theta;
+    nest_term_ = 1.0 / theta0_ - 1.0 / theta_;  // >= 0
+    beta_ = c.path_size;
     collect_nests(od);
     for (std::size_t k = 0; k < nest_ids_.size(); ++k) nest_f_[k] = 0.0;
     for (const auto& r : od.routes) nest_f_[nest_index(r.traits.nest)] += r.flow;
-    // Gradient g_r = c_r - (beta/theta) ln PS_r + (1/theta) ln(f_r / F_m) + (1/theta0) ln F_m. The basic
-    // alternative is the one with the most flow: its entropy curvature is the smallest.
+    const std::size_t n = od.routes.size() + (od.has_unserved ? 1 : 0);
     std::size_t b = 0;
-    for (std::size_t i = 0; i < od.routes.size(); ++i) {
-      Route& r = od.routes[i];
-      const auto k = nest_index(r.traits.nest);
-      r.dir = route_cost(r) - c.path_size / theta * std::log(r.path_size) +
-              (safe_log(r.flow) - safe_log(nest_f_[k])) / theta + safe_log(nest_f_[k]) / theta0;  // scratch: g_r
-      if (r.flow > od.routes[b].flow) b = i;
-    }
-    const double gu = od.has_unserved ? od.unserved_cost + safe_log(od.unserved_flow) / theta0 : kInf;
-    const bool basic_unserved = od.has_unserved && od.unserved_flow > od.routes[b].flow;
-    const double gb = basic_unserved ? gu : od.routes[b].dir;
-    const Route* basic = basic_unserved ? nullptr : &od.routes[b];
-    const std::size_t basic_nest = basic ? nest_index(basic->traits.nest) : 0;
-    auto entropy_curvature = [&](const Route* r) {
-      if (r == nullptr) return 1.0 / (theta0 * std::max(od.unserved_flow, 1e-300));
-      return 1.0 / (theta * std::max(r->flow, 1e-300)) + nest_term / std::max(nest_f_[nest_index(r->traits.nest)], 1e-300);
-    };
-    const double sb = entropy_curvature(basic);
-    double moved = 0.0;  // what the basic alternative takes up
-    for (std::size_t i = 0; i < od.routes.size(); ++i) {
-      Route& r = od.routes[i];
-      if (&r == basic) continue;
-      const double g = r.dir;
-      double sr = entropy_curvature(&r) + sb;
-      if (basic) {
-        sr += symmetric_slope(r, *basic);
-        if (nest_term > 0.0 && nest_index(r.traits.nest) == basic_nest)
-          sr -= 2.0 * nest_term / std::max(nest_f_[basic_nest], 1e-300);
-      } else {
-        for (Index a : r.links) sr += link_slope(a, state_.flow[a]);
-      }
-      double d = sr > 0.0 ? -(g - gb) / sr : 0.0;
-      d = std::max(d, -0.9 * r.flow);
-      r.dir = d;
-      moved -= d;
-    }
-    if (od.has_unserved && basic) {
-      double d = -(gu - gb) / (entropy_curvature(nullptr) + sb + [&] {
-        double s2 = 0.0;
-        for (Index a : basic->links) s2 += link_slope(a, state_.flow[a]);
-        return s2;
-      }());
-      d = std::max(d, -0.9 * od.unserved_flow);
-      od.unserved_dir = d;
-      moved -= d;
-    }
-    // The basic alternative takes up the difference; where that would take more than 90% of its flow,
-    // the alternatives that grow are scaled back.
-    const double fb = basic ? basic->flow : od.unserved_flow;
-    if (moved < -0.9 * fb) {
-      double grow = 0.0;
-      for (const auto& r : od.routes)
-        if (&r != basic && r.dir > 0.0) grow += r.dir;
-      if (od.has_unserved && basic && od.unserved_dir > 0.0) grow += od.unserved_dir;
-      const double keep = grow > 0.0 ? std::max(0.0, 1.0 - (-moved - 0.9 * fb) / grow) : 1.0;
-      moved = 0.0;
-      for (auto& r : od.routes) {
-        if (&r == basic) continue;
-        if (r.dir > 0.0) r.dir *= keep;
-        moved -= r.dir;
-      }
-      if (od.has_unserved && basic) {
-        if (od.unserved_dir > 0.0) od.unserved_dir *= keep;
-        moved -= od.unserved_dir;
-      }
-    }
-    if (basic) {
-      od.routes[b].dir = moved;
-    } else {
-      od.unserved_dir = moved;
-    }
-    const double alpha_max = 1.0;
-    // Link flow change per unit step.
-    touched_.clear();
-    for (const auto& r : od.routes) {
-      if (r.dir == 0.0) continue;
-      for (Index a : r.links) {
-        if (!in_touched_[a]) {
-          touched_.push_back(a);
-          in_touched_[a] = 1;
-        }
-        delta_[a] += r.dir;
-      }
-    }
-    // Constant part of the derivative: sum_r d_r (G_r + e_r - (beta / theta) ln PS_r).
-    double constant = 0.0;
-    for (const auto& r : od.routes) constant += r.dir * (r.fixed - c.path_size / theta * std::log(r.path_size));
-    if (od.has_unserved) constant += od.unserved_dir * od.unserved_cost;
+    for (std::size_t i = 1; i < n; ++i)
+      if (alt_flow(od, i) > alt_flow(od, b)) b = i;
+    for (std::size_t i = 0; i < n; ++i)
+      if (i != b) equilibrate(od, i, b);
+  }
 
-    auto derivative = [&](double alpha, double* second) {
+  // Alternatives of an OD: its routes 0 .. routes.size() - 1, then the unserved option (own nest).
+  static double alt_flow(const Od& od, std::size_t i) { return i < od.routes.size() ? od.routes[i].flow : od.unserved_flow; }
+  static void set_alt_flow(Od& od, std::size_t i, double f) {
+    (i < od.routes.size() ? od.routes[i].flow : od.unserved_flow) = f;
+  }
+
+  /// The alternative's constant part of g (fixed costs, extra cost, path size) and, for routes, its nest.
+  double alt_constant(const Od& od, std::size_t i) const {
+    if (i >= od.routes.size()) return od.unserved_cost;
+    const Route& r = od.routes[i];
+    return r.fixed - beta_ / theta_ * std::log(r.path_size);
+  }
+
+  /// Exchanges flow between alternatives r and b of `od` until dZ/dt = 0 along e_r - e_b.
+  void equilibrate(Od& od, std::size_t r, std::size_t b) {
+    const double fr = alt_flow(od, r), fb = alt_flow(od, b);
+    const double total = fr + fb;
+    if (!(total > 0.0)) return;
+    const bool r_route = r < od.routes.size(), b_route = b < od.routes.size();
+    // Links only r uses (+t) and only b uses (-t).
+    plus_.clear();
+    minus_.clear();
+    if (r_route && b_route) {
+      const auto& x = od.routes[r].sorted;
+      const auto& y = od.routes[b].sorted;
+      std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(plus_));
+      std::set_difference(y.begin(), y.end(), x.begin(), x.end(), std::back_inserter(minus_));
+    } else if (r_route) {
+      plus_ = od.routes[r].sorted;
+    } else if (b_route) {
+      minus_ = od.routes[b].sorted;
+    }
+    // Nests: the unserved option is a nest of its own; two routes of one nest leave F_m unchanged.
+    const std::size_t no_nest = static_cast<std::size_t>(-1);
+    const std::size_t kr = r_route ? nest_index(od.routes[r].traits.nest) : no_nest;
+    const std::size_t kb = b_route ? nest_index(od.routes[b].traits.nest) : no_nest;
+    const bool same_nest = kr == kb && kr != no_nest;
+    const double Fr = kr == no_nest ? fr : nest_f_[kr];
+    const double Fb = kb == no_nest ? fb : nest_f_[kb];
+    const double constant = alt_constant(od, r) - alt_constant(od, b);
+    // Entropy part of g for an alternative of flow f in a nest of flow F: (1/theta) ln(f / F) + (1/theta0) ln F
+    // for routes; (1/theta0) ln f for the unserved option (f = F).
+    auto entropy = [&](bool route, double f, double F) {
+      return route ? (safe_log(f) - safe_log(F)) / theta_ + safe_log(F) / theta0_ : safe_log(f) / theta0_;
+    };
+    auto entropy_slope = [&](bool route, double f) {  // d/df of (1/theta) ln f (routes) or (1/theta0) ln f
+      return route ? 1.0 / (theta_ * std::max(f, 1e-300)) : 1.0 / (theta0_ * std::max(f, 1e-300));
+    };
+    auto phi = [&](double t, double* slope) {
       double g = constant, h = 0.0;
-      for (Index a : touched_) {
-        const double v = state_.flow[a] + alpha * delta_[a];
-        g += delta_[a] * link_cost(a, v);
-        if (second) h += delta_[a] * delta_[a] * link_slope(a, v);
+      for (Index a : plus_) {
+        g += link_cost(a, state_.flow[a] + t);
+        h += link_slope(a, state_.flow[a] + t);
       }
-      // Entropy: (1/theta) sum d ln(f / F_m) + (1/theta0) sum D_m ln F_m.
-      for (std::size_t k = 0; k < nest_ids_.size(); ++k) nest_f_[k] = nest_d_[k] = 0.0;
-      for (const auto& r : od.routes) {
-        const auto k = nest_index(r.traits.nest);
-        nest_f_[k] += r.flow + alpha * r.dir;
-        nest_d_[k] += r.dir;
+      for (Index a : minus_) {
+        g -= link_cost(a, state_.flow[a] - t);
+        h += link_slope(a, state_.flow[a] - t);
       }
-      for (const auto& r : od.routes) {
-        if (r.dir == 0.0) continue;
-        const auto k = nest_index(r.traits.nest);
-        const double f = r.flow + alpha * r.dir;
-        g += r.dir / theta * (safe_log(f) - safe_log(nest_f_[k]));
-        if (second) h += r.dir * r.dir / theta / std::max(f, 1e-300);
+      const double Fr_t = same_nest ? Fr : Fr + t;
+      const double Fb_t = same_nest ? Fb : Fb - t;
+      g += entropy(r_route, fr + t, Fr_t) - entropy(b_route, fb - t, Fb_t);
+      h += entropy_slope(r_route, fr + t) + entropy_slope(b_route, fb - t);
+      if (!same_nest) {
+        // The nest terms nest_term ln F of each side, when the alternative is a route in a nest.
+        if (r_route) h += nest_term_ / std::max(Fr_t, 1e-300);
+        if (b_route) h += nest_term_ / std::max(Fb_t, 1e-300);
       }
-      for (std::size_t k = 0; k < nest_ids_.size(); ++k) {
-        if (nest_d_[k] == 0.0) continue;
-        g += nest_d_[k] / theta0 * safe_log(nest_f_[k]);
-        if (second) h += nest_d_[k] * nest_d_[k] * nest_term / std::max(nest_f_[k], 1e-300);
-      }
-      if (od.has_unserved && od.unserved_dir != 0.0) {
-        const double f = od.unserved_flow + alpha * od.unserved_dir;
-        g += od.unserved_dir / theta0 * safe_log(f);
-        if (second) h += od.unserved_dir * od.unserved_dir / theta0 / std::max(f, 1e-300);
-      }
-      if (second) *second = h;
+      if (slope) *slope = h;
       return g;
     };
-
-    // Safeguarded Newton on the derivative over (0, alpha_max]: it is increasing in alpha.
-    double alpha = alpha_max;
-    double h1 = 0.0;
-    const double g1 = derivative(alpha_max, &h1);
-    if (g1 > 0.0) {
-      double lo = 0.0, hi = alpha_max;
-      alpha = h1 > 0.0 ? std::clamp(alpha_max - g1 / h1, 0.0, alpha_max) : 0.5 * alpha_max;
-      for (int it = 0; it < 60; ++it) {
-        if (!(alpha > lo && alpha < hi)) alpha = 0.5 * (lo + hi);
-        double h = 0.0;
-        const double g = derivative(alpha, &h);
-        if (g > 0.0) hi = alpha;
-        else lo = alpha;
-        if (hi - lo <= 1e-13 * alpha_max) break;
-        const double next = h > 0.0 ? alpha - g / h : 0.5 * (lo + hi);
-        if (std::abs(next - alpha) <= 1e-15 * alpha_max) break;
-        alpha = next;
+    // Bracket (lo, hi) on t; Newton in u = ln(f_small), f_small the smaller of f_r + t and f_b - t. No
+    // alternative's flow falls below kMinFlow: its entropy term would be -infinity, and it could not grow
+    // back. An alternative held there has a g above the others' exactly when its logit share is below it.
+    const double lo0 = std::min(0.0, kMinFlow - fr), hi0 = std::max(0.0, fb - kMinFlow);
+    double lo = lo0, hi = hi0, t = 0.0;
+    double h = 0.0;
+    double g = phi(t, &h);
+    if (g == 0.0) return;
+    for (int it = 0; it < 60; ++it) {
+      if (g > 0.0) hi = t;
+      else lo = t;
+      double next;
+      const double xr = fr + t, xb = fb - t;
+      if (xr <= xb) {
+        // u = ln(f_r + t): dphi/du = phi' (f_r + t).
+        next = xr * std::exp(std::clamp(-g / (h * xr), -700.0, 700.0)) - fr;
+      } else {
+        next = fb - xb * std::exp(std::clamp(g / (h * xb), -700.0, 700.0));
       }
-      alpha = std::clamp(alpha, lo, hi);
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      if (std::abs(next - t) <= 1e-15 * total) {
+        t = next;
+        break;
+      }
+      t = next;
+      g = phi(t, &h);
+      if (g == 0.0 || hi - lo <= 1e-15 * total) break;
     }
-    for (auto& r : od.routes) r.flow = std::max(0.0, r.flow + alpha * r.dir);
-    if (od.has_unserved) od.unserved_flow = std::max(0.0, od.unserved_flow + alpha * od.unserved_dir);
-    for (Index a : touched_) {
-      state_.flow[a] = std::max(0.0, state_.flow[a] + alpha * delta_[a]);
+    t = std::clamp(t, lo0, hi0);
+    if (t == 0.0) return;
+    set_alt_flow(od, r, fr + t);
+    set_alt_flow(od, b, fb - t);
+    if (kr != no_nest) nest_f_[kr] += t;
+    if (kb != no_nest) nest_f_[kb] -= t;
+    for (Index a : plus_) {
+      state_.flow[a] = std::max(0.0, state_.flow[a] + t);
       cost_[a] = link_cost(a, state_.flow[a]);
-      delta_[a] = 0.0;
-      in_touched_[a] = 0;
+    }
+    for (Index a : minus_) {
+      state_.flow[a] = std::max(0.0, state_.flow[a] - t);
+      cost_[a] = link_cost(a, state_.flow[a]);
     }
   }
 
-  /// Adds the OD's terms of the relative gap: sum_r f_r |g_r - mean g| to `excess` and sum_r f_r c_r to
-  /// `cost`, with g_r the gradient of Z (the route's cost with its entropy terms), equal over an OD's
-  /// routes at equilibrium.
+  /// Adds the OD's terms of the relative gap: d (mean g - min g) to `excess` and sum_r f_r c_r to `cost`,
+  /// with g_r the gradient of Z (the route's cost with its entropy terms), equal over an OD's routes at
+  /// equilibrium.
   void cost_gap(const Od& od, double& excess, double& cost) {
     const SueDispersion& c = o_.classes[od.travel_class];
     const double theta = c.theta;
@@ -532,8 +500,12 @@ private:
     }
     if (!(flow > 0.0)) return;
     mean /= flow;
-    for (const auto& r : od.routes) excess += r.flow * std::abs(gradient(r) - mean);
-    if (od.has_unserved) excess += od.unserved_flow * std::abs(gu - mean);
+    // Against the least g of the OD, weighted by the OD's flow: an alternative that holds almost no flow
+    // but should hold much (a route the logit wants, or the unserved option once a multiplier has grown)
+    // has a g far below the mean, and shows however little it carries.
+    double least = od.has_unserved ? gu : kInf;
+    for (const auto& r : od.routes) least = std::min(least, gradient(r));
+    excess += flow * (mean - least);
   }
 
   /// Sum of dt/dv over the links one of two routes uses and the other does not (both lists sorted).
@@ -676,6 +648,8 @@ private:
   double mean_cost_ = 1.0;
   double last_excess_ = kInf;
   // scratch
+  double theta_ = 1.0, theta0_ = 1.0, nest_term_ = 0.0, beta_ = 1.0;  ///< of the OD being stepped
+  std::vector<Index> plus_, minus_;
   std::vector<double> delta_;
   std::vector<char> in_touched_;
   std::vector<Index> touched_;

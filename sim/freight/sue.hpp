@@ -21,9 +21,10 @@
 // projected on sum d_r = 0 so that demand is kept, then the exact step along it (the derivative of Z
 // is monotone along a line: safeguarded Newton), and the link flows updated at once. Block coordinate
 // descent on a strictly convex program converges to its minimum. The stopping measure is the relative
-// gap of the routes' entropy-adjusted costs g_r (equal over an OD's routes at equilibrium, as the
-// costs of used routes are at a user equilibrium, which it becomes as theta grows):
-//   gap = sum_od sum_r f_r |g_r - mean_od(g)| / sum_od sum_r f_r c_r;
+// gap of the routes' entropy-adjusted costs g_r = dZ/df_r (equal over an OD's routes at equilibrium, as
+// the costs of used routes are at a user equilibrium, which it becomes as theta grows):
+//   gap = sum_od d_od (mean_od(g) - min_od(g)) / sum_od sum_r f_r c_r,   mean flow-weighted
+// (the user equilibrium's (TSTT - SPTT) / SPTT over the route sets when theta is infinite);
 // SueResult::flow_gap also gives sum |f_r - y_r(c(f))| / sum d, the distance from the logit flows
 // that the flows' own costs predict.
 //

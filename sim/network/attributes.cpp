@@ -24,6 +24,7 @@ constexpr ShortName kShortNames[] = {
     {"pressure_max_bar", "p_max_bar", ""},               {"diameter_mm", "diam_mm", "diameter_m"},
     {"roughness_mm", "rough_mm", "roughness_"},          {"trains_per_day", "trains_d", "trains_per"},
     {"teu_per_train", "teu_train", "teu_per_tr"},          {"travel_time_h", "time_h", "travel_tim"},
+    {"departures_per_week", "dep_week", "departures"},
 };
 
 /// The smallest value accepted where a positive number is required (speeds, capacities, diameters...):

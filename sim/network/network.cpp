@@ -283,6 +283,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
       ledger.use("handling_usd_per_teu", plural(kind_name, "node"), "0", "built-in");
     }
     n.through = r.boolean("through").value_or(true);
+    n.time_sd_h = r.number("time_sd_h", Bound::non_negative);
     n.pressure_min_bar = r.number("pressure_min_bar", Bound::non_negative);
     n.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);
     if (n.pressure_min_bar && n.pressure_max_bar && *n.pressure_min_bar > *n.pressure_max_bar)
@@ -439,8 +440,11 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
       l.wait_h = *wait;
     } else if (const auto sailings = r.number("sailings_per_week", Bound::positive)) {
       // Arrivals uniform over the week wait on average half a headway: (168 h / sailings) / 2.
+      if (r.has("departures_per_week")) r.problem("gives both sailings_per_week and departures_per_week; keep one");
       l.wait_h = 84.0 / *sailings;
-    } else if (freight_known && !r.has("wait_h") && !r.has("sailings_per_week")) {
+    } else if (const auto departures = r.number("departures_per_week", Bound::positive)) {
+      l.wait_h = 84.0 / *departures;  // the same for trains: half the headway between departures
+    } else if (freight_known && !r.has("wait_h") && !r.has("sailings_per_week") && !r.has("departures_per_week")) {
       if (ld && ld->wait_h) {
         l.wait_h = *ld->wait_h;
         ledger.use("wait_h", mode_links, short_number(l.wait_h), scenario_source(ld->where));
@@ -448,6 +452,7 @@ Network Network::build(geo::Layer&& node_layer, geo::Layer&& link_layer, const B
         ledger.use("wait_h", mode_links, "0 (no sailings_per_week or wait_h)", "built-in");
       }
     }
+    l.time_sd_h = r.number("time_sd_h", Bound::non_negative);
     l.diameter_mm = r.number("diameter_mm", Bound::positive, l.mode == Mode::pipeline && mode_known);
     l.roughness_mm = r.number("roughness_mm", Bound::non_negative);
     l.pressure_max_bar = r.number("pressure_max_bar", Bound::positive);

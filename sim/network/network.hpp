@@ -40,6 +40,7 @@ struct Node {
   bool gauge_change = false;                          ///< 1435/1520 transshipment happens here
   double handling_usd_per_teu = 0.0;                  ///< fee charged per TEU passing through
   bool through = true;  ///< false: freight may start or end here but not pass (TNTP zone nodes)
+  std::optional<double> time_sd_h;  ///< standard deviation of the dwell (reliability in route choice)
 
   // Gas
   std::optional<double> pressure_min_bar;  ///< absolute
@@ -65,6 +66,7 @@ struct Link {
   std::optional<double> capacity_teu_per_day; ///< per direction
   double cost_usd_per_teu = 0.0;              ///< tariff for the whole link
   double wait_h = 0.0;                        ///< mean wait for a departure (ferries, sailings)
+  std::optional<double> time_sd_h;            ///< standard deviation of the running time with waits (reliability)
 
   // Pipelines
   std::optional<double> diameter_mm;

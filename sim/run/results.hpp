@@ -23,6 +23,7 @@
 #include "sim/events/simulator.hpp"
 #include "sim/freight/assignment.hpp"
 #include "sim/freight/corridor_equilibrium.hpp"
+#include "sim/freight/corridor_sue.hpp"
 #include "sim/freight/kpis.hpp"
 #include "sim/network/network.hpp"
 #include "sim/run/gas_results.hpp"
@@ -42,7 +43,7 @@ struct Convergence {
   std::size_t iterations = 1;
   double relative_gap = 0.0;
   std::optional<double> relative_gap_target;  ///< equilibrium methods
-  std::string gap_definition;                 ///< equilibrium methods: "(TSTT - SPTT) / SPTT"
+  std::string gap_definition;                 ///< equilibrium methods: "(TSTT - SPTT) / SPTT", ...
 };
 
 struct Results {
@@ -55,6 +56,8 @@ struct Results {
   freight::FreightResults freight;
   freight::FreightKpis kpis;
   std::vector<freight::CorridorBottleneck> bottlenecks;
+  /// Stochastic user equilibrium with hard capacities: the capacities that bind, largest shadow price first.
+  std::vector<freight::BindingCapacity> binding_capacities;
   std::optional<events::EventResults> events;
   std::optional<events::EventKpis> event_kpis;
   std::optional<GasResults> gas;

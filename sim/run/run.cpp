@@ -26,7 +26,7 @@ void check_reachable(const network::Network& net, const scenario::Scenario& s, c
   ProblemList problems;
   for (std::size_t i = 0; i < r.od.size(); ++i) {
     const auto& od = r.od[i];
-    if (od.unserved_teu_per_year <= 0.0) continue;
+    if (od.reachable || od.unserved_teu_per_year <= 0.0) continue;
     const auto& row = s.demand[i];
     problems.add(row.origin.file, "line " + std::to_string(row.origin.line),
                  "no open path from " + net.nodes()[od.origin].id + " to " + net.nodes()[od.destination].id + " for " +
@@ -122,6 +122,13 @@ Results run_scenario(scenario::Scenario s, network::Network net, const Options& 
     const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     res.freight = freight::assign_all_or_nothing(net, s, threads);
     res.algorithm = "dijkstra";
+  } else if (s.freight.method == scenario::FreightMethod::stochastic_user_equilibrium) {
+    auto sue = freight::assign_stochastic(net, s);
+    res.freight = std::move(sue.results);
+    res.algorithm = "path_size_logit_gradient_projection";
+    res.convergence = {sue.solution.converged, sue.solution.iterations, sue.solution.relative_gap, s.freight.relative_gap,
+                       "sum |g_r - mean g| f_r / sum c_r f_r (entropy-adjusted route costs)"};
+    res.binding_capacities = std::move(sue.binding);
   } else {
     auto eq = freight::assign_equilibrium(net, s);
     res.freight = std::move(eq.results);

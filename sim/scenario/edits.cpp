@@ -61,6 +61,10 @@ const std::vector<Field<Link>>& link_fields() {
       {"sailings_per_week",
        [](const Link& l) { return l.wait_h > 0 ? std::optional<double>(84.0 / l.wait_h) : std::nullopt; },
        [](Link& l, double v) { l.wait_h = 84.0 / v; }, Range::positive},
+      {"departures_per_week",
+       [](const Link& l) { return l.wait_h > 0 ? std::optional<double>(84.0 / l.wait_h) : std::nullopt; },
+       [](Link& l, double v) { l.wait_h = 84.0 / v; }, Range::positive},
+      optional<Link>("time_sd_h", &Link::time_sd_h),
   };
   return fields;
 }
@@ -74,6 +78,7 @@ const std::vector<Field<Node>>& node_fields() {
       optional<Node>("pressure_max_bar", &Node::pressure_max_bar, Range::positive),
       plain<Node>("supply_mcm_per_day", &Node::supply_mcm_per_day),
       plain<Node>("demand_mcm_per_day", &Node::demand_mcm_per_day),
+      optional<Node>("time_sd_h", &Node::time_sd_h),
   };
   return fields;
 }

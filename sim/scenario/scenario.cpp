@@ -59,6 +59,87 @@ network::GeometryChecks parse_geometry_checks(const YamlReader& yr, const YAML::
   return c;
 }
 
+/// `freight: {choice: ...}`: the stochastic equilibrium's route and mode choice. Keys given replace the
+/// inherited ones (dispersion and reliability per commodity; `constants` as a whole list).
+void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& dir, ChoiceSettings& c) {
+  yr.expect_map(node, "choice",
+                {"nests", "path_size", "routes_per_od", "penalty_routes", "penalty", "dispersion",
+                 "reliability_usd_per_teu_h", "constants"});
+  c.file = yr.file().string();
+  c.line = YamlReader::line_of(node);
+  if (const auto n = yr.optional_text(node, "nests")) {
+    if (*n == "main_mode") c.nests_by_main_mode = true;
+    else if (*n == "none") c.nests_by_main_mode = false;
+    else yr.fail(node["nests"], "nests", "expected main_mode or none, not '" + *n + "'");
+  }
+  c.path_size = yr.optional_number(node, "path_size", 0.0).value_or(c.path_size);
+  auto whole = [&](std::string_view key, double min, std::size_t current) {
+    const auto v = yr.optional_number(node, key, min);
+    if (!v) return current;
+    if (*v != std::floor(*v) || *v > 1000.0) yr.fail(node[std::string(key)], key, "must be a whole number up to 1000");
+    return static_cast<std::size_t>(*v);
+  };
+  c.routes_per_od = whole("routes_per_od", 1.0, c.routes_per_od);
+  c.penalty_routes = whole("penalty_routes", 0.0, c.penalty_routes);
+  c.penalty = yr.optional_number(node, "penalty", 0.0).value_or(c.penalty);
+  if (const YAML::Node d = node["dispersion"]) {
+    if (!d.IsMap()) yr.fail(d, "dispersion", "expected a mapping of commodity to {route_per_usd, mode_per_usd}");
+    for (const auto& kv : d) {
+      const std::string name = yr.key_text(kv.first);
+      const std::string what = "dispersion of '" + name + "'";
+      yr.expect_map(kv.second, what, {"route_per_usd", "mode_per_usd", "calibrate"});
+      ChoiceDispersion disp;
+      disp.file = yr.file().string();
+      disp.line = YamlReader::line_of(kv.second);
+      disp.route_per_usd = yr.number(kv.second, "route_per_usd", 0.0);
+      if (!(disp.route_per_usd > 0.0)) yr.fail(kv.second["route_per_usd"], "route_per_usd", "must be positive");
+      disp.mode_per_usd = yr.optional_number(kv.second, "mode_per_usd", 0.0).value_or(0.0);
+      if (disp.mode_per_usd > disp.route_per_usd)
+        yr.fail(kv.second["mode_per_usd"], "mode_per_usd",
+                "may not exceed route_per_usd (the choice between modes is at least as dispersed as between routes)");
+      for (const auto& p : yr.text_list(kv.second, "calibrate")) {
+        if (p == "route") disp.calibrate_route = true;
+        else if (p == "mode") disp.calibrate_mode = true;
+        else yr.fail(kv.second["calibrate"], "calibrate", "expected route and/or mode, not '" + p + "'");
+      }
+      if (disp.calibrate_mode && !(disp.mode_per_usd > 0.0))
+        yr.fail(kv.second["calibrate"], "calibrate", "mode is calibrated only with a mode_per_usd to start from");
+      c.dispersion[name] = disp;
+    }
+  }
+  if (const YAML::Node r = node["reliability_usd_per_teu_h"]) {
+    if (!r.IsMap()) yr.fail(r, "reliability_usd_per_teu_h", "expected a mapping of commodity to USD per TEU and hour");
+    for (const auto& kv : r) c.reliability_usd_per_teu_h[yr.key_text(kv.first)] = yr.number(r, yr.key_text(kv.first), 0.0);
+  }
+  if (const YAML::Node cs = node["constants"]) {
+    yr.expect_sequence(cs, "constants");
+    c.constants.clear();
+    for (const auto& item : cs) {
+      yr.expect_map(item, "constant", {"name", "usd_per_teu", "select", "main_mode", "commodities", "calibrate"});
+      ChoiceConstant k;
+      k.file = yr.file().string();
+      k.line = YamlReader::line_of(item);
+      k.name = yr.text(item, "name");
+      for (const auto& other : c.constants)
+        if (other.name == k.name) yr.fail(item["name"], "name", "constant '" + k.name + "' is defined twice");
+      k.usd_per_teu = yr.optional_number(item, "usd_per_teu", -1e9).value_or(0.0);
+      if (const YAML::Node sel = item["select"]) k.select = parse_selector(yr, sel, dir);
+      if (const auto m = yr.optional_text(item, "main_mode")) {
+        k.main_mode = network::parse_mode(*m);
+        if (!k.main_mode || *k.main_mode == network::Mode::pipeline)
+          yr.fail(item["main_mode"], "main_mode", "unknown freight mode '" + *m + "' (expected rail, road, sea or ferry)");
+      }
+      if (!k.select && !k.main_mode)
+        yr.fail(item, "constant", "constant '" + k.name + "' applies to no route: give select and/or main_mode");
+      k.commodities = yr.text_list(item, "commodities");
+      if (const YAML::Node cal = item["calibrate"]) {
+        if (!YAML::convert<bool>::decode(cal, k.calibrate)) yr.fail(cal, "calibrate", "expected true or false");
+      }
+      c.constants.push_back(std::move(k));
+    }
+  }
+}
+
 /// `defaults:` — values for features that lack an attribute, per link mode and node kind; a key given
 /// here replaces the inherited one, others are kept.
 void parse_defaults(const YamlReader& yr, const YAML::Node& d, network::AttributeDefaults& out) {
@@ -319,7 +400,8 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
   // freight
   if (const YAML::Node fr = root["freight"]) {
     yr.expect_map(fr, "freight", {"method", "algorithm", "relative_gap", "max_iterations", "days_per_year",
-                                  "volume_delay", "node_delay", "bottlenecks", "unreachable_demand"});
+                                  "volume_delay", "node_delay", "bottlenecks", "unreachable_demand", "choice",
+                                  "capacities", "unserved_usd_per_teu"});
     if (const auto u = yr.optional_text(fr, "unreachable_demand")) {
       if (*u == "error") s.freight.unreachable_demand_is_error = true;
       else if (*u == "unserved") s.freight.unreachable_demand_is_error = false;
@@ -329,9 +411,11 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
       if (*m == "all_or_nothing") s.freight.method = FreightMethod::all_or_nothing;
       else if (*m == "user_equilibrium") s.freight.method = FreightMethod::user_equilibrium;
       else if (*m == "system_optimum") s.freight.method = FreightMethod::system_optimum;
+      else if (*m == "stochastic_user_equilibrium") s.freight.method = FreightMethod::stochastic_user_equilibrium;
       else
         yr.fail(fr["method"], "method",
-                "unknown freight method '" + *m + "' (expected all_or_nothing, user_equilibrium or system_optimum)");
+                "unknown freight method '" + *m +
+                    "' (expected all_or_nothing, user_equilibrium, system_optimum or stochastic_user_equilibrium)");
     }
     if (const auto a = yr.optional_text(fr, "algorithm")) {
       if (*a != "algorithm_b" && *a != "frank_wolfe" && *a != "conjugate_frank_wolfe" && *a != "biconjugate_frank_wolfe")
@@ -371,6 +455,16 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
         const auto base = s.freight.link_delay.contains(*m) ? s.freight.link_delay.at(*m) : DelaySettings{};
         s.freight.link_delay[*m] = read_delay(kv.second, "volume_delay " + mode, base);
       }
+    }
+    if (const YAML::Node ch = fr["choice"]) parse_choice(yr, ch, dir, s.freight.choice);
+    if (const auto c = yr.optional_text(fr, "capacities")) {
+      if (*c == "hard") s.freight.hard_capacities = true;
+      else if (*c == "soft") s.freight.hard_capacities = false;
+      else yr.fail(fr["capacities"], "capacities", "expected soft or hard, not '" + *c + "'");
+    }
+    if (const auto u = yr.optional_number(fr, "unserved_usd_per_teu", 0.0)) {
+      if (!(*u > 0.0)) yr.fail(fr["unserved_usd_per_teu"], "unserved_usd_per_teu", "must be positive");
+      s.freight.unserved_usd_per_teu = *u;
     }
     if (const YAML::Node nd = fr["node_delay"]) s.freight.node_delay = read_delay(nd, "node_delay", s.freight.node_delay);
     if (const YAML::Node bn = fr["bottlenecks"]) {
@@ -428,10 +522,42 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
 
 }  // namespace
 
+/// What only the whole scenario (with what it extends) can say: the stochastic equilibrium's settings
+/// against the commodities.
+void check_choice(const Scenario& s) {
+  ProblemList problems;
+  const auto& c = s.freight.choice;
+  const std::string file = c.file.empty() ? s.file.string() : c.file;
+  const bool sue = s.freight.method == FreightMethod::stochastic_user_equilibrium;
+  auto known = [&](const std::string& name) { return s.find_commodity(name) != nullptr; };
+  for (const auto& [name, d] : c.dispersion)
+    if (!known(name)) problems.add(d.file, "line " + std::to_string(d.line), "dispersion for unknown commodity '" + name + "'");
+  for (const auto& [name, v] : c.reliability_usd_per_teu_h)
+    if (!known(name)) problems.add(file, "line " + std::to_string(c.line), "reliability_usd_per_teu_h for unknown commodity '" + name + "'");
+  for (const auto& k : c.constants)
+    for (const auto& name : k.commodities)
+      if (!known(name))
+        problems.add(k.file, "line " + std::to_string(k.line), "constant '" + k.name + "' names unknown commodity '" + name + "'");
+  if (sue) {
+    for (const auto& com : s.commodities)
+      if (!c.dispersion.contains(com.name))
+        problems.add(file, c.line ? "line " + std::to_string(c.line) : "freight",
+                     "the stochastic user equilibrium needs freight: {choice: {dispersion: {" + com.name +
+                         ": {route_per_usd: ...}}}} (how strongly shippers of '" + com.name + "' react to cost)");
+    if (s.freight.hard_capacities && !s.freight.unserved_usd_per_teu)
+      problems.add(s.file.string(), "freight",
+                   "capacities: hard needs unserved_usd_per_teu (what a TEU that is not shipped costs, USD per TEU)");
+  } else if (s.freight.hard_capacities) {
+    problems.add(s.file.string(), "freight", "capacities: hard needs method: stochastic_user_equilibrium");
+  }
+  problems.throw_if_any();
+}
+
 Scenario load(const fs::path& file) {
   Scenario s;
   std::vector<fs::path> chain;
   load_into(s, file, chain);
+  check_choice(s);
   return s;
 }
 

@@ -56,7 +56,47 @@ struct RouteFamily {
   std::set<network::Mode> modes;
 };
 
-enum class FreightMethod { all_or_nothing, user_equilibrium, system_optimum };
+enum class FreightMethod { all_or_nothing, user_equilibrium, system_optimum, stochastic_user_equilibrium };
+
+/// The logit scale of one commodity's choice (stochastic user equilibrium), in 1 / (USD per TEU): a
+/// route dearer by 1 / route_per_usd has e times fewer shippers, other things equal.
+struct ChoiceDispersion {
+  double route_per_usd = 0.0;  ///< within a nest (between routes of one main mode)
+  double mode_per_usd = 0.0;   ///< between nests (main modes); 0: one level (the same as route_per_usd)
+  bool calibrate_route = false;  ///< `corridor calibrate` fits route_per_usd
+  bool calibrate_mode = false;   ///< ... and mode_per_usd
+  std::string file;
+  int line = 0;
+};
+
+/// A cost added once to every route that meets its condition: an alternative-specific constant (risk,
+/// insurance, sanctions, contracts; what the network's times and tariffs do not say).
+struct ChoiceConstant {
+  std::string name;
+  double usd_per_teu = 0.0;
+  std::optional<Selector> select;          ///< routes that pass a selected node or use a selected link
+  std::optional<network::Mode> main_mode;  ///< routes whose main mode (most kilometres) is this
+  std::vector<std::string> commodities;    ///< empty: every commodity
+  bool calibrate = false;                  ///< `corridor calibrate` fits usd_per_teu
+  std::string file;
+  int line = 0;
+};
+
+/// Route and mode choice of the stochastic user equilibrium (`freight: {choice: ...}`).
+struct ChoiceSettings {
+  std::map<std::string, ChoiceDispersion> dispersion;  ///< per commodity (every commodity needs one)
+  bool nests_by_main_mode = true;  ///< nests: main_mode (sea / rail / road / ferry) or none
+  double path_size = 1.0;          ///< exponent of the path-size correction; 0: plain logit
+  std::size_t routes_per_od = 12;  ///< most routes in an OD's choice set
+  std::size_t penalty_routes = 4;  ///< routes found by link penalties at free flow, per OD
+  double penalty = 0.5;            ///< each use multiplies a link's cost by 1 + penalty
+  /// Value of reliability per commodity, USD per TEU and hour of standard deviation of the route's
+  /// transit time (sqrt of the sum of its nodes' and links' time_sd_h squared). Absent: 0.
+  std::map<std::string, double> reliability_usd_per_teu_h;
+  std::vector<ChoiceConstant> constants;
+  std::string file;  ///< where `choice:` was written
+  int line = 0;
+};
 
 /// Volume-delay parameters of one mode (BPR t = t0 (1 + alpha (v/c)^beta), or Spiess' conical with alpha).
 struct DelaySettings {
@@ -85,6 +125,13 @@ struct FreightSettings {
   std::vector<BottleneckGroup> bottlenecks;
   /// `corridor run`: demand with no path is an error (default) or reported as unserved.
   bool unreachable_demand_is_error = true;
+  ChoiceSettings choice;  ///< stochastic user equilibrium
+  /// Capacities as hard limits (stochastic user equilibrium): no element ends above its capacity; the
+  /// excess waits (a queue delay, the capacity's shadow price), takes another route, or goes unserved.
+  bool hard_capacities = false;
+  /// With hard capacities: what a TEU that is not shipped costs its shipper (USD per TEU), the price at
+  /// which demand gives up rather than queue. Required with hard capacities.
+  std::optional<double> unserved_usd_per_teu;
 };
 
 /// A section of the scenario read by another part (events, gas) with its own checks: the YAML node and

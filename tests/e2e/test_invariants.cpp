@@ -310,7 +310,11 @@ TEST_CASE("the files tell the same truth for every assignment method, Frank-Wolf
   TempDir dir("invariants-methods");
   for (const char* freight :
        {"{method: all_or_nothing}", "{method: system_optimum}", "{algorithm: frank_wolfe, relative_gap: 1.0e-5}",
-        "{algorithm: conjugate_frank_wolfe, relative_gap: 1.0e-5}", "{algorithm: biconjugate_frank_wolfe, relative_gap: 1.0e-5}"}) {
+        "{algorithm: conjugate_frank_wolfe, relative_gap: 1.0e-5}", "{algorithm: biconjugate_frank_wolfe, relative_gap: 1.0e-5}",
+        "{method: stochastic_user_equilibrium, choice: {dispersion: {containers: {route_per_usd: 0.003, mode_per_usd: 0.001}}, "
+        "constants: [{name: via_caspian, usd_per_teu: -100, select: {ids: [ALY]}}], reliability_usd_per_teu_h: {containers: 4}}}",
+        "{method: stochastic_user_equilibrium, capacities: hard, unserved_usd_per_teu: 20000, choice: {dispersion: "
+        "{containers: {route_per_usd: 0.003}}}}"}) {
     SECTION(freight) {
       const auto file = dir.write("m.yaml", "extends: " + base + "\nname: m\nfreight: " + freight + "\n");
       check_scenario(file, freight);

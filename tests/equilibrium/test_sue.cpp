@@ -203,6 +203,10 @@ TEST_CASE("Sioux Falls: the SUE converges, and as the dispersion grows it reache
   double previous = 1e300;
   for (double theta : {0.1, 1.0, 10.0, 100000.0}) {  // per minute
     o.classes = {{theta, 0.0, 0.0}};
+    // Near the deterministic limit route flows are nearly free (routes of equal cost trade flow at almost
+    // no change of Z): the gap over route costs closes slowly there, while link flows are well
+    // determined. The limit is checked by link flows, at a looser gap.
+    o.relative_gap = theta > 1000.0 ? 1e-6 : 1e-7;
     const auto r = solve_sue(p, o);
     INFO("theta " << theta << ": gap " << r.relative_gap << " (flows " << r.flow_gap << ") after " << r.iterations << " sweeps");
     REQUIRE(r.converged);

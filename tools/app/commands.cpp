@@ -115,6 +115,13 @@ void print_run_summary(std::ostream& out, const run::Results& res, const fs::pat
           << fixed(100.0 * e.utilization, 0) << "%  " << (e.is_node ? "delay " : "time ") << fixed(e.congested_h, 1)
           << " h (free flow " << fixed(e.free_flow_h, 1) << " h)\n";
   }
+  if (!res.binding_capacities.empty()) {
+    out << "Hard capacities that bind (queue delay that holds the flow at capacity; shadow price per TEU):\n";
+    for (const auto& b : res.binding_capacities)
+      out << "  " << (b.is_node ? net.nodes()[b.index].id : net.links()[b.index].id + (b.forward ? " (forward)" : " (backward)"))
+          << "  " << fixed(b.flow_teu_per_day, 0) << " of " << fixed(b.capacity_teu_per_day, 0) << " TEU/day, queue "
+          << fixed(b.queue_delay_h, 1) << " h, USD " << fixed(b.shadow_price_usd_per_teu, 0) << "/TEU\n";
+  }
   for (const auto& w : res.warnings) out << "warning: " << w << '\n';
   for (const auto& b : res.bottlenecks) {
     out << "Bottleneck " << b.name << ": ";

@@ -166,6 +166,12 @@ geo::Feature link_feature(const run::Results& res, const CutMembership& cuts, st
     f.set("free_flow_travel_time_h", feature_number(net.free_flow_time_h(i), 3));
     f.set("travel_time_h", feature_number(r.times.link_forward_h[i], 3));
     f.set("travel_time_backward_h", feature_number(r.times.link_backward_h[i], 3));
+    if (!r.queue_delay.link_forward_h.empty()) {
+      f.set("queue_delay_h", feature_number(r.queue_delay.link_forward_h[i], 4));
+      f.set("queue_delay_backward_h", feature_number(r.queue_delay.link_backward_h[i], 4));
+      f.set("shadow_price_usd_per_teu", feature_number(r.shadow_price_usd_per_teu.link_forward_h[i], 4));
+      f.set("shadow_price_backward_usd_per_teu", feature_number(r.shadow_price_usd_per_teu.link_backward_h[i], 4));
+    }
   }
   if (!res.bottlenecks.empty()) {
     f.set("bottleneck", !cuts.links[i].empty());
@@ -191,6 +197,10 @@ geo::Feature node_feature(const run::Results& res, const CutMembership& cuts, st
   f.set("throughput_teu_per_day", rounded(r.nodes[i].throughput_teu_per_day, 3));
   f.set("utilization", feature_number(freight::node_utilization(net, r, i), 4));
   f.set("delay_h", feature_number(r.times.node_dwell_h[i], 3));
+  if (!r.queue_delay.node_dwell_h.empty() && !network::is_gas_kind(n.kind)) {
+    f.set("queue_delay_h", feature_number(r.queue_delay.node_dwell_h[i], 4));
+    f.set("shadow_price_usd_per_teu", feature_number(r.shadow_price_usd_per_teu.node_dwell_h[i], 4));
+  }
   if (!res.bottlenecks.empty()) {
     f.set("bottleneck", !cuts.nodes[i].empty());
     f.set("bottleneck_of", cuts.nodes[i]);
@@ -267,6 +277,53 @@ ordered_json kpis_json(const run::Results& res) {
   return j;
 }
 
+/// summary.json "choice": the stochastic equilibrium's choice model as solved, and the hard capacities
+/// that bind with their shadow prices.
+ordered_json choice_json(const run::Results& res) {
+  const auto& s = res.scenario;
+  const auto& c = s.freight.choice;
+  ordered_json j;
+  j["nests"] = c.nests_by_main_mode ? "main_mode" : "none";
+  j["path_size"] = c.path_size;
+  j["routes_per_od"] = c.routes_per_od;
+  j["penalty_routes"] = c.penalty_routes;
+  ordered_json disp = ordered_json::object();
+  for (const auto& com : s.commodities) {
+    const auto it = c.dispersion.find(com.name);
+    if (it == c.dispersion.end()) continue;
+    const auto rel = c.reliability_usd_per_teu_h.find(com.name);
+    disp[com.name] = {{"route_per_usd", it->second.route_per_usd},
+                      {"mode_per_usd", it->second.mode_per_usd > 0.0 ? it->second.mode_per_usd : it->second.route_per_usd},
+                      {"reliability_usd_per_teu_h", rel == c.reliability_usd_per_teu_h.end() ? 0.0 : rel->second}};
+  }
+  j["dispersion"] = disp;
+  ordered_json constants = ordered_json::array();
+  for (const auto& k : c.constants) {
+    ordered_json e = {{"name", k.name}, {"usd_per_teu", k.usd_per_teu}};
+    if (k.main_mode) e["main_mode"] = std::string(network::to_string(*k.main_mode));
+    if (!k.commodities.empty()) e["commodities"] = k.commodities;
+    constants.push_back(e);
+  }
+  j["constants"] = constants;
+  j["capacities"] = s.freight.hard_capacities ? "hard" : "soft";
+  if (s.freight.unserved_usd_per_teu) j["unserved_usd_per_teu"] = *s.freight.unserved_usd_per_teu;
+  ordered_json binding = ordered_json::array();
+  for (const auto& b : res.binding_capacities) {
+    ordered_json e;
+    e["id"] = b.is_node ? res.network.nodes()[b.index].id : res.network.links()[b.index].id;
+    e["element"] = b.is_node ? "node" : "link";
+    if (!b.is_node) e["direction"] = b.forward ? "forward" : "backward";
+    e["flow_teu_per_day"] = rounded(b.flow_teu_per_day, 3);
+    e["capacity_teu_per_day"] = rounded(b.capacity_teu_per_day, 3);
+    e["queue_delay_h"] = rounded(b.queue_delay_h, 4);
+    e["shadow_price_usd_per_teu"] = rounded(b.shadow_price_usd_per_teu, 4);
+    e["capacity_value_usd_per_year_per_teu_per_day"] = rounded(b.shadow_price_usd_per_teu * s.freight.days_per_year, 2);
+    binding.push_back(e);
+  }
+  j["binding_capacities"] = binding;
+  return j;
+}
+
 }  // namespace
 
 std::string od_csv(const run::Results& res) {
@@ -278,16 +335,22 @@ std::string od_routes_csv(const run::Results& res) {
   const auto& net = res.network;
   std::string out =
       "origin,destination,commodity,route_rank,share,teu_per_year,transit_time_h,transit_days,cost_usd_per_teu,"
-      "tariffs_and_fees_usd_per_teu,length_km,route,route_links\n";
+      "tariffs_and_fees_usd_per_teu,length_km,main_mode,constants_usd_per_teu,time_sd_h,reliability_usd_per_teu,"
+      "choice_cost_usd_per_teu,constants,route,route_links\n";
   for (const auto& od : res.freight.od) {
     for (std::size_t k = 0; k < od.routes.size(); ++k) {
       const auto& r = od.routes[k];
+      std::string names;
+      for (const auto& c : r.constants) names += (names.empty() ? "" : ";") + c;
       out += geo::csv_field(net.nodes()[od.origin].id) + ',' + geo::csv_field(net.nodes()[od.destination].id) + ',' +
              geo::csv_field(od.commodity) + ',' + std::to_string(k + 1) + ',' + fixed(r.share, 6) + ',' +
              fixed(r.share * od.assigned_teu_per_year, 3) + ',' + fixed(r.path.time_h, 4) + ',' +
              fixed(r.path.time_h / 24.0, 4) + ',' + fixed(r.path.cost_usd_per_teu, 4) + ',' +
-             fixed(r.path.money_usd_per_teu, 4) + ',' + fixed(r.path.length_km, 3) + ',' +
-             geo::csv_field(route_text(net, r.path)) + ',' + geo::csv_field(link_ids(net, r.path)) + '\n';
+             fixed(r.path.money_usd_per_teu, 4) + ',' + fixed(r.path.length_km, 3) + ',' + geo::csv_field(r.main_mode) +
+             ',' + fixed(r.constants_usd_per_teu, 4) + ',' + fixed(r.time_sd_h, 4) + ',' + fixed(r.reliability_usd_per_teu, 4) +
+             ',' + fixed(r.path.cost_usd_per_teu + r.constants_usd_per_teu + r.reliability_usd_per_teu, 4) + ',' +
+             geo::csv_field(names) + ',' + geo::csv_field(route_text(net, r.path)) + ',' +
+             geo::csv_field(link_ids(net, r.path)) + '\n';
     }
   }
   return out;
@@ -344,6 +407,7 @@ ordered_json summary_json(const run::Results& res, double run_time_s) {
     conv["gap_definition"] = res.convergence.gap_definition;
   }
   summary["convergence"] = conv;
+  if (s.freight.method == scenario::FreightMethod::stochastic_user_equilibrium) summary["choice"] = choice_json(res);
   summary["network"] = {{"nodes", res.network.nodes().size()}, {"links", res.network.links().size()}};
   summary["kpis"] = kpis_json(res);
   ordered_json defaults = ordered_json::array();
