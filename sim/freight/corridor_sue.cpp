@@ -203,6 +203,14 @@ CorridorSue assign_stochastic(const network::Network& net, const scenario::Scena
 
   ChoiceModel model(net, scenario, cp);
   SueOptions options = out.options;
+  for (const auto& v : scenario.freight.choice.via) {
+    const std::size_t n = *net.find_node(v.value);
+    if (net.nodes()[n].closed) continue;  // no route passes it (a closure scenario)
+    if (node_link[n] == none)
+      throw InputError(v.file, "line " + std::to_string(v.line),
+                       "choice via node '" + v.value + "' cannot be passed (through: false)");
+    options.via_links.push_back(node_link[n]);
+  }
   options.traits = [&](std::size_t od, std::span<const std::size_t> links) {
     const RouteChoice rc = model.describe(od, std::vector<std::size_t>(links.begin(), links.end()));
     const double vot = scenario.commodities[cp.problem.demand[od].travel_class].value_of_time_usd_per_teu_h;

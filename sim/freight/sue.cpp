@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include <Eigen/Dense>
+
 #include "sim/freight/equilibrium_network.hpp"
 
 namespace corridor::freight {
@@ -58,7 +60,6 @@ public:
       : p_(p), o_(o), net_(p), state_(p, AssignmentObjective::user_equilibrium), scratch_(state_), tree_(net_) {
     const std::size_t m = p.links.size();
     mu_.assign(m, 0.0);
-    rho_.assign(m, 0.0);
     hard_.assign(m, 0);
     for (std::size_t a = 0; a < m && a < o.hard_capacity.size(); ++a) hard_[a] = o.hard_capacity[a];
     cost_.assign(m, 0.0);
@@ -70,35 +71,45 @@ public:
     build_ods();
     SueResult res;
     const bool capacitated = std::any_of(hard_.begin(), hard_.end(), [](char c) { return c != 0; });
-    if (capacitated) init_multipliers();
+    if (capacitated) {
+      min_sweeps_ = 1;
+      theta_max_ = 0.0;
+      for (const auto& c : o_.classes) theta_max_ = std::max(theta_max_, c.theta);
+    }
+    double violation = 1.0;  // of the capacities' KKT conditions, after the last round
     for (;;) {
-      const bool inner = solve_inner(res);
+      // With capacities, early rounds solve the inner problem (an SUE with the queue delays mu as fixed
+      // extra link costs) only as well as mu is known: to a tenth of the last violation, down to the
+      // target.
+      const double inner_gap = capacitated ? std::max(o_.relative_gap, std::min(1e-3, 0.1 * violation)) : o_.relative_gap;
+      const bool inner = solve_inner(res, inner_gap);
       ++res.multiplier_rounds;
       if (!capacitated) {
         res.converged = inner;
         break;
       }
-      // Multipliers: mu <- max(0, mu + rho (v - c)). Stop at the KKT point: every capacity holds, and
-      // every link with a positive multiplier is at its capacity (within the tolerance).
+      // Stop at the KKT point: every capacity holds, and every link with a queue is at its capacity.
       double excess = -kInf, slack = 0.0;
       for (Index a = 0; a < p_.links.size(); ++a) {
         if (!hard_[a]) continue;
-        const double c = p_.links[a].capacity;
-        const double rel = (state_.flow[a] - c) / c;
+        const double rel = (state_.flow[a] - p_.links[a].capacity) / p_.links[a].capacity;
         excess = std::max(excess, rel);
-        mu_[a] = std::max(0.0, mu_[a] + rho_[a] * (state_.flow[a] - c));
-        if (mu_[a] > 0.0) slack = std::max(slack, -rel);
+        // Complementarity: a queue where the capacity is not full counts by the smaller of the free
+        // capacity (relative) and the queue in logit units (a negligible queue is no violation).
+        if (mu_[a] > 0.0) slack = std::max(slack, std::min(-rel, mu_[a] * theta_max_));
       }
       res.max_capacity_excess = excess;
-      if (inner && excess <= o_.capacity_tolerance && slack <= o_.capacity_tolerance) {
+      if (inner && inner_gap <= o_.relative_gap && excess <= o_.capacity_tolerance && slack <= o_.capacity_tolerance) {
         res.converged = true;
         break;
       }
-      if (excess > o_.capacity_tolerance && excess > 0.25 * last_excess_) {
-        for (Index a = 0; a < p_.links.size(); ++a) rho_[a] *= 4.0;
-      }
-      last_excess_ = excess;
-      if (res.iterations >= o_.max_iterations || res.multiplier_rounds >= 200) break;
+      violation = std::max({excess, slack, 0.0});
+      if (res.iterations >= o_.max_iterations || res.multiplier_rounds >= 500) break;
+      // Route sets are complete at the first round's costs; later rounds only move queue delays (a
+      // route that joins while they move changes the flows the Newton step was computed on, and the
+      // two can cycle).
+      freeze_routes_ = true;
+      update_queue_delays(violation);
       refresh_all_costs();
     }
     fill(res);
@@ -108,16 +119,8 @@ public:
 private:
   // ---- costs ----
   /// Cost of link a at flow v: its volume-delay time plus, on a hard capacity, the multiplier penalty.
-  double link_cost(Index a, double v) const {
-    double c = state_.vdf[a].time(v);
-    if (hard_[a]) c += std::max(0.0, mu_[a] + rho_[a] * (v - p_.links[a].capacity));
-    return c;
-  }
-  double link_slope(Index a, double v) const {
-    double s = state_.vdf[a].slope(v);
-    if (hard_[a] && mu_[a] + rho_[a] * (v - p_.links[a].capacity) > 0.0) s += rho_[a];
-    return s;
-  }
+  double link_cost(Index a, double v) const { return state_.vdf[a].time(v) + mu_[a]; }
+  double link_slope(Index a, double v) const { return state_.vdf[a].slope(v); }
   void refresh_all_costs() {
     for (Index a = 0; a < p_.links.size(); ++a) cost_[a] = link_cost(a, state_.flow[a]);
   }
@@ -161,13 +164,28 @@ private:
     std::map<std::pair<Index, Index>, std::vector<std::size_t>> by_origin;
     for (std::size_t i = 0; i < ods_.size(); ++i) by_origin[{ods_[i].travel_class, ods_[i].origin}].push_back(i);
     std::copy(free_cost_.begin(), free_cost_.end(), scratch_.cost.begin());
+    // Per OD and via link: the free-flow route from the origin to the via link's tail.
+    const std::size_t vias = o_.via_links.size();
+    std::vector<std::vector<std::vector<Index>>> to_via(vias ? ods_.size() : 0);
     for (const auto& [key, list] : by_origin) {
       tree_.run(scratch_, key.first, key.second);
       for (std::size_t i : list) {
         if (ods_[i].demand <= 0.0 || ods_[i].origin == ods_[i].destination) continue;
         if (tree_.reached(ods_[i].destination)) add_route(ods_[i], tree_path(ods_[i].destination));
+        if (vias == 0 || ods_[i].routes.empty()) continue;
+        to_via[i].resize(vias);
+        for (std::size_t v = 0; v < vias; ++v) {
+          const Index tail = net_.tail[o_.via_links[v]];
+          if (tail == ods_[i].origin) continue;  // empty prefix
+          if (!tree_.reached(tail)) {
+            to_via[i][v] = {detail::no_index};  // unreachable
+            continue;
+          }
+          to_via[i][v] = tree_path(tail);
+        }
       }
     }
+    if (vias > 0) via_routes(to_via);
     for (auto& od : ods_) {
       if (od.routes.empty()) continue;
       if (o_.penalty_routes > 0) penalty_routes(od);
@@ -234,6 +252,44 @@ private:
     return true;
   }
 
+  /// The free-flow least-cost route of every OD through each via link (to its tail, the link, from its
+  /// head on), when that route visits no node twice.
+  void via_routes(const std::vector<std::vector<std::vector<Index>>>& to_via) {
+    std::vector<char> seen(p_.node_count, 0);
+    std::set<Index> classes;
+    for (const auto& od : ods_) classes.insert(od.travel_class);
+    for (Index k : classes) {
+      for (std::size_t v = 0; v < o_.via_links.size(); ++v) {
+        const Index a = static_cast<Index>(o_.via_links[v]);
+        if (!net_.allowed[k][a]) continue;
+        tree_.run(scratch_, k, net_.head[a]);
+        for (std::size_t i = 0; i < ods_.size(); ++i) {
+          Od& od = ods_[i];
+          if (od.travel_class != k || od.routes.empty() || to_via[i].empty()) continue;
+          const auto& prefix = to_via[i][v];
+          if (!prefix.empty() && prefix.front() == detail::no_index) continue;
+          if (net_.head[a] != od.destination && !tree_.reached(od.destination)) continue;
+          std::vector<Index> links = prefix;
+          links.push_back(a);
+          const std::vector<Index> suffix = net_.head[a] == od.destination ? std::vector<Index>{} : tree_path(od.destination);
+          links.insert(links.end(), suffix.begin(), suffix.end());
+          // Simple: no node twice.
+          bool simple = true;
+          std::vector<Index> marked;
+          auto mark = [&](Index n) {
+            if (seen[n]) simple = false;
+            seen[n] = 1;
+            marked.push_back(n);
+          };
+          mark(net_.tail[links.front()]);
+          for (Index l : links) mark(net_.head[l]);
+          for (Index n : marked) seen[n] = 0;
+          if (simple) add_route(od, std::move(links));
+        }
+      }
+    }
+  }
+
   void penalty_routes(Od& od) {
     std::vector<double> factor(p_.links.size(), 1.0);
     for (std::size_t round = 0; round < o_.penalty_routes; ++round) {
@@ -265,10 +321,75 @@ private:
     }
   }
 
-  void init_multipliers() {
+  /// One Newton step on the queue delays (the capacities' dual): solve J dmu = v - c over the active
+  /// capacities (those with a queue, or over capacity), J_ab = sum_od theta (F_ab - F_a F_b / d) the
+  /// logit's sensitivity of the flow through a to a delay at b (F_ab the OD's flow through both; route
+  /// dispersion, without congestion or nests, which make the true response smaller: steps are damped
+  /// when the violation grows), keep mu >= 0 by dropping capacities whose queue would turn negative.
+  void update_queue_delays(double violation) {
+    if (violation > last_violation_) step_scale_ = std::max(0.05, 0.5 * step_scale_);
+    else step_scale_ = std::min(1.0, 1.5 * step_scale_);
+    last_violation_ = violation;
+    std::vector<Index> active;
+    std::vector<std::int32_t> slot(p_.links.size(), -1);
     for (Index a = 0; a < p_.links.size(); ++a)
-      if (hard_[a]) rho_[a] = 10.0 * mean_cost_ / p_.links[a].capacity;
-    refresh_all_costs();
+      if (hard_[a] && (mu_[a] > 0.0 || state_.flow[a] > p_.links[a].capacity)) active.push_back(a);
+    for (int pass = 0; pass < 4 && !active.empty(); ++pass) {
+      const auto n = static_cast<Eigen::Index>(active.size());
+      std::fill(slot.begin(), slot.end(), -1);
+      for (Eigen::Index i = 0; i < n; ++i) slot[active[static_cast<std::size_t>(i)]] = static_cast<std::int32_t>(i);
+      Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(n, n);
+      Eigen::VectorXd through(n);
+      std::vector<Eigen::Index> in_route;
+      for (const auto& od : ods_) {
+        if (od.routes.empty() || !(od.demand > 0.0)) continue;
+        const double theta = o_.classes[od.travel_class].theta;
+        through.setZero();
+        bool any = false;
+        for (const auto& r : od.routes) {
+          in_route.clear();
+          for (Index a : r.links)
+            if (slot[a] >= 0) in_route.push_back(slot[a]);
+          for (Eigen::Index i : in_route) {
+            through[i] += r.flow;
+            for (Eigen::Index j : in_route) jac(i, j) += theta * r.flow;
+          }
+          any = any || !in_route.empty();
+        }
+        if (any) jac.noalias() -= theta / od.demand * through * through.transpose();
+      }
+      Eigen::VectorXd excess(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const Index a = active[static_cast<std::size_t>(i)];
+        excess[i] = state_.flow[a] - p_.links[a].capacity;
+        jac(i, i) += 1e-9 * (1.0 + jac(i, i));  // ridge: capacities no route uses alone
+      }
+      Eigen::VectorXd step = jac.ldlt().solve(excess);
+      // Trust region: no queue delay moves by more than 3 / theta in a round (shares change by at most a
+      // factor e^3), since far from the solution the logit's Jacobian says little (a saturated or empty
+      // route responds hardly at all to small changes).
+      for (Eigen::Index i = 0; i < n; ++i) step[i] = std::clamp(step[i], -3.0 / theta_max_, 3.0 / theta_max_);
+      std::vector<Index> keep;
+      bool dropped = false;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const Index a = active[static_cast<std::size_t>(i)];
+        if (mu_[a] + step_scale_ * step[i] < 0.0 && excess[i] < 0.0) {
+          mu_[a] = 0.0;
+          dropped = true;
+        } else {
+          keep.push_back(a);
+        }
+      }
+      if (dropped) {
+        active = std::move(keep);
+        continue;
+      }
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const Index a = active[static_cast<std::size_t>(i)];
+        mu_[a] = std::max(0.0, mu_[a] + step_scale_ * step[i]);
+      }
+      break;
+    }
   }
 
   // ---- the logit ----
@@ -545,7 +666,7 @@ private:
   }
 
   /// Sweeps until the gap is reached (and no route joins), or the sweep limit.
-  bool solve_inner(SueResult& res) {
+  bool solve_inner(SueResult& res, double target_gap) {
     delta_.assign(p_.links.size(), 0.0);
     in_touched_.assign(p_.links.size(), 0);
     nest_f_.assign(64, 0.0);
@@ -553,6 +674,7 @@ private:
     double total = 0.0;
     for (const auto& od : ods_) total += od.demand;
     if (total <= 0.0) return true;
+    std::size_t swept = 0;
     for (;;) {
       // The gaps at the current flows, then one sweep of steps.
       double flow_gap = 0.0, excess = 0.0, cost = 0.0;
@@ -566,9 +688,10 @@ private:
       res.gap_history.push_back(gap);
       res.relative_gap = gap;
       if (o_.on_iteration) o_.on_iteration(res.iterations, gap);
-      if (gap <= o_.relative_gap && !generate_columns()) return true;
+      if (gap <= target_gap && swept >= min_sweeps_ && !generate_columns()) return true;
       if (res.iterations >= o_.max_iterations) return false;
       ++res.iterations;
+      ++swept;
       for (auto& od : ods_)
         if (!od.routes.empty()) step(od);
       if (o_.column_generation) generate_columns();
@@ -577,7 +700,7 @@ private:
 
   /// Adds the current least-cost route of every OD that lacks it; returns whether any was added.
   bool generate_columns() {
-    if (!o_.column_generation) return false;
+    if (!o_.column_generation || freeze_routes_) return false;
     bool added = false;
     std::copy(cost_.begin(), cost_.end(), scratch_.cost.begin());
     std::map<std::pair<Index, Index>, std::vector<std::size_t>> by_origin;
@@ -642,11 +765,14 @@ private:
   LinkState state_;
   LinkState scratch_;  ///< costs for shortest-path trees
   ShortestPathTree tree_;
-  std::vector<double> cost_, free_cost_, mu_, rho_;
+  std::vector<double> cost_, free_cost_, mu_;
+  double step_scale_ = 1.0, last_violation_ = kInf;  ///< queue-delay updates
+  double theta_max_ = 1.0;  ///< the largest route dispersion of the classes
+  bool freeze_routes_ = false;  ///< no column generation (hard capacities, after the first round)
   std::vector<char> hard_;
   std::vector<Od> ods_;
   double mean_cost_ = 1.0;
-  double last_excess_ = kInf;
+  std::size_t min_sweeps_ = 0;  ///< sweeps each inner solve makes at least (1 with capacities: the multipliers moved)
   // scratch
   double theta_ = 1.0, theta0_ = 1.0, nest_term_ = 0.0, beta_ = 1.0;  ///< of the OD being stepped
   std::vector<Index> plus_, minus_;

@@ -28,16 +28,24 @@
 // SueResult::flow_gap also gives sum |f_r - y_r(c(f))| / sum d, the distance from the logit flows
 // that the flows' own costs predict.
 //
-// Route sets: the free-flow least-cost route, routes found by penalising the links of the routes found
-// so far (each use multiplies a link's cost by 1 + penalty, `penalty_routes` times), routes the caller
-// seeds (e.g. the best route of each route family), and (column generation) the least-cost route at
-// the current costs at every sweep, up to `max_routes_per_od`.
+// Route sets: the free-flow least-cost route, the free-flow least-cost route through each via link,
+// routes found by penalising the links of the routes found so far (each use multiplies a link's cost by
+// 1 + penalty, `penalty_routes` times), routes the caller seeds (e.g. the best route of each route
+// family), and (column generation) the least-cost route at the current costs at every sweep, up to
+// `max_routes_per_od`.
 //
-// Hard capacities (v_a <= c_a on the links marked): the method of multipliers. The inner problem adds
-// to each marked link the convex penalty cost max(0, mu_a + rho_a (v_a - c_a)); after each inner solve
-// mu_a <- max(0, mu_a + rho_a (v_a - c_a)). At the optimum mu_a is the shadow price of the capacity: the
-// delay (time units) that holds the flow at capacity, i.e. the queue at the element. An OD whose routes
-// are all full is served partly: each OD may take an `unserved` alternative of fixed cost (its own nest).
+// Hard capacities (v_a <= c_a on the links marked): dual (queue-delay) iteration. Each marked link
+// carries a delay mu_a >= 0 added to its cost; the inner problem is the SUE at those delays. Between inner
+// solves, mu takes a Newton step on the capacities' KKT conditions over the active set (links with a
+// queue or over capacity): J dmu = v - c, J_ab = sum_od theta (F_ab - F_a F_b / d) the logit's
+// sensitivity of the flow through a to a delay at b, each component kept within 3 / theta (a trust
+// region: shares change by at most e^3 a round) and damped while the violation grows; queues that would
+// turn negative leave the active set. Inner solves are inexact early (to a tenth of the last
+// violation). Stops when the gap holds, no capacity is exceeded by more than `capacity_tolerance`
+// (relative) and every link with a queue is at its capacity to that tolerance. At the solution mu_a is
+// the shadow price of the capacity: the delay (time units) that holds the flow at capacity, i.e. the
+// queue at the element. An OD whose routes are all full is served partly: each OD may take an
+// `unserved` alternative of fixed cost (its own nest).
 #pragma once
 
 #include <cstddef>
@@ -79,6 +87,9 @@ struct SueOptions {
   std::vector<double> unserved_cost;
   /// A route's extra cost and nest, asked once when the route joins the set (null: none, nest 0).
   std::function<RouteTraits(std::size_t od, std::span<const std::size_t> links)> traits;
+  /// Problem links every OD's set gets a route through: the free-flow least-cost route to the link's
+  /// tail, the link, and on from its head (when it visits no node twice). Node links make "via node".
+  std::vector<std::size_t> via_links;
   /// Routes to add to an OD's set before solving (null: none). Links of the problem, origin first.
   std::function<std::vector<std::vector<std::size_t>>(std::size_t od)> seed_routes;
   /// Called after every sweep with (sweep, gap); optional.
@@ -108,7 +119,7 @@ struct SueResult {
   double relative_gap = 0.0;        ///< at the returned flows (the stopping measure above)
   double flow_gap = 0.0;            ///< sum |f - y(c(f))| / demand at the returned flows
   double max_capacity_excess = 0.0; ///< largest (v_a - c_a) / c_a over the hard capacities (<= 0: all hold)
-  std::size_t multiplier_rounds = 0;
+  std::size_t multiplier_rounds = 0;  ///< inner solves (queue-delay updates + 1)
   std::vector<double> gap_history;  ///< after every sweep
   std::vector<double> link_flows;   ///< v_a
   std::vector<double> link_times;   ///< t_a(v_a), the volume-delay time

@@ -63,7 +63,7 @@ network::GeometryChecks parse_geometry_checks(const YamlReader& yr, const YAML::
 /// inherited ones (dispersion and reliability per commodity; `constants` as a whole list).
 void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& dir, ChoiceSettings& c) {
   yr.expect_map(node, "choice",
-                {"nests", "path_size", "routes_per_od", "penalty_routes", "penalty", "dispersion",
+                {"nests", "path_size", "routes_per_od", "penalty_routes", "penalty", "via", "dispersion",
                  "reliability_usd_per_teu_h", "constants"});
   c.file = yr.file().string();
   c.line = YamlReader::line_of(node);
@@ -82,6 +82,11 @@ void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& 
   c.routes_per_od = whole("routes_per_od", 1.0, c.routes_per_od);
   c.penalty_routes = whole("penalty_routes", 0.0, c.penalty_routes);
   c.penalty = yr.optional_number(node, "penalty", 0.0).value_or(c.penalty);
+  if (node["via"]) {
+    c.via.clear();
+    const int line = YamlReader::line_of(node["via"]);
+    for (auto& id : yr.text_list(node, "via")) c.via.push_back({std::move(id), yr.file().string(), line});
+  }
   if (const YAML::Node d = node["dispersion"]) {
     if (!d.IsMap()) yr.fail(d, "dispersion", "expected a mapping of commodity to {route_per_usd, mode_per_usd}");
     for (const auto& kv : d) {
@@ -586,6 +591,7 @@ void check_against(const Scenario& s, const network::Network& net) {
     for (const auto& v : fam.via) check_node(v, "route family '" + fam.name + "' via node");
     for (const auto& v : fam.avoid) check_node(v, "route family '" + fam.name + "' avoid node");
   }
+  for (const auto& v : s.freight.choice.via) check_node(v, "choice via node");
   for (const auto& b : s.freight.bottlenecks) {
     for (const auto& v : b.origins) check_node(v, "bottleneck '" + b.name + "' origin");
     for (const auto& v : b.avoid) check_node(v, "bottleneck '" + b.name + "' avoid node");

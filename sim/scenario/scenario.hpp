@@ -90,6 +90,9 @@ struct ChoiceSettings {
   std::size_t routes_per_od = 12;  ///< most routes in an OD's choice set
   std::size_t penalty_routes = 4;  ///< routes found by link penalties at free flow, per OD
   double penalty = 0.5;            ///< each use multiplies a link's cost by 1 + penalty
+  /// Nodes every OD's choice set gets a route through (its free-flow best route via the node): border
+  /// crossings, straits, ports the planner wants compared whatever their cost.
+  std::vector<Located<std::string>> via;
   /// Value of reliability per commodity, USD per TEU and hour of standard deviation of the route's
   /// transit time (sqrt of the sum of its nodes' and links' time_sd_h squared). Absent: 0.
   std::map<std::string, double> reliability_usd_per_teu_h;
