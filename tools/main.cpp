@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   auto* gaslib = import->add_subcommand("gaslib", "GasLib (gaslib.zib.de): a .net network and a .scn nomination");
   gaslib->add_option("net", gaslib_opts.network, "NAME.net")->required();
   gaslib->add_option("scn", gaslib_opts.scenario, "NAME.scn")->required();
+  gaslib->add_option("cs", gaslib_opts.compressor_stations, "NAME.cs: the stations' machines (optional)");
+  gaslib->add_option("--ambient-temperature-c", gaslib_opts.ambient_temperature_c,
+                     "Ambient temperature for the turbines' power curves of the .cs file (default 15)");
   gaslib->add_option("--out", gaslib_opts.out_dir, "Folder to write (nodes.geojson, links.geojson, scenario.yaml)")->required();
 
   std::vector<std::string> validate_files;

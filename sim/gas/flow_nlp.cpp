@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <numbers>
 #include <limits>
 #include <numeric>
 
@@ -29,6 +31,20 @@ double power_exponent(const Gas& gas, const Compressor& c, bool polytropic) {
   const double kappa = gas.heat_capacity_ratio;
   return polytropic ? (kappa - 1.0) / (kappa * c.isentropic_efficiency) : (kappa - 1.0) / kappa;
 }
+
+
+/// Adiabatic head (kJ/kg) and inlet volumetric flow (m3/s) of a unit (compressor_machines.hpp):
+/// H = Z(p_in) R_s T kappa/(kappa-1) ((p_out/p_in)^((kappa-1)/kappa) - 1), Q = mdot Z(p_in) R_s T / p_in.
+template <class T>
+void unit_gas(const GasLawTerms& law, double kappa, const T& pin_pa, const T& pout_pa, const T& mdot, T& head_kj_per_kg,
+              T& volumetric_m3_per_s) {
+  const double alpha = (kappa - 1.0) / kappa;
+  const T zrt = law.z(pin_pa) * T(law.rt);
+  head_kj_per_kg = zrt * T(1.0 / (alpha * 1e3)) * (pow(pout_pa / pin_pa, alpha) - T(1.0));
+  volumetric_m3_per_s = mdot * zrt / pin_pa;
+}
+
+constexpr double head_scale_kj_per_kg = 10.0;  // unit head rows are divided by this (order one)
 
 }  // namespace
 
@@ -221,6 +237,7 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     edges_.push_back({kind, element, static_cast<int>(group_of_[from]), static_cast<int>(group_of_[to]), q});
     return static_cast<int>(edges_.size()) - 1;
   };
+  station_units_.assign(net.compressors.size(), {});
   pipe_edge_.assign(net.pipes.size(), -1);
   station_edge_.assign(net.compressors.size(), -1);
   valve_edge_.assign(net.valves.size(), -1);
@@ -240,8 +257,9 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     const double qhi = cs.flow_max_kg_per_s ? *cs.flow_max_kg_per_s / m0 : infinity;
     const int e = add_edge(Edge::station, c, cs.from, cs.to, qlo, std::max(qlo, qhi), flow_start(start.station_flow_kg_per_s, c));
     station_edge_[c] = e;
-    objective_stations_.push_back(static_cast<int>(c));
     const int a = edges_[e].from, b = edges_[e].to, q = edges_[e].q;
+    const bool on_machines = cs.machines && cs.optimise && states.configuration_of(c) >= 0;
+    if (!on_machines) objective_stations_.push_back(static_cast<int>(c));
     const std::string label = station_label(net, c);
     auto row = [&](RowKind kind, const char* limit, double coefficient, double rlo, double rhi, double unit) {
       Row r{kind, label, limit, c, a, b, q, coefficient, rlo, rhi};
@@ -259,10 +277,11 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     }
     if (cs.ratio_max) row(RowKind::ratio_max, "ratio_max", *cs.ratio_max, -infinity, 0.0, p0);
     row(RowKind::ratio_min, "ratio_min", states.relaxed ? std::min(cs.ratio_min, 1.0) : cs.ratio_min, 0.0, infinity, p0);
-    if (cs.power_max_w) row(RowKind::power_max, "power_max", 0.0, -infinity, *cs.power_max_w / megawatt, megawatt);
+    if (cs.power_max_w && !on_machines) row(RowKind::power_max, "power_max", 0.0, -infinity, *cs.power_max_w / megawatt, megawatt);
     if (cs.pressure_in_min_pa) row(RowKind::pressure_in_min, "pressure_in_min", 0.0, *cs.pressure_in_min_pa / p0, infinity, p0);
     if (cs.pressure_out_max_pa)
       row(RowKind::pressure_out_max, "pressure_out_max", 0.0, -infinity, *cs.pressure_out_max_pa / p0, p0);
+    if (on_machines) add_machine_rows(c, states.configuration_of(c), a, b, q);
   }
   for (std::size_t v = 0; v < net.valves.size(); ++v) {
     const auto& va = net.valves[v];
@@ -327,12 +346,24 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     add_row(r);
   }
 
+  // Units in parallel share their stage's flow: -q + sum(q_unit) = 0 (stored as balance rows).
+  for (std::size_t k = 0; k < pending_splits_.size(); ++k) {
+    Row r{RowKind::balance, split_labels_[k], "unit_flow_split", balance_cols_.size()};
+    balance_cols_.push_back(pending_splits_[k]);
+    std::vector<double> coef(pending_splits_[k].size(), 1.0);
+    coef[0] = -1.0;
+    balance_coef_.push_back(std::move(coef));
+    r.lo = r.hi = 0.0;
+    add_row(r);
+  }
+
   // Sparsity of the Jacobian and of the Hessian of the Lagrangian, in the order the evaluations use.
   for (std::size_t j = 0; j < rows_.size(); ++j) {
     const auto& r = rows_[j];
     const int row = static_cast<int>(j);
     auto put = [&](int col) { jac_.push_back({row, col}); };
-    switch (r.kind) {
+    if (unit_row(r.kind)) put(r.a), put(r.b), put(r.c), put(r.d);
+    else switch (r.kind) {
       case RowKind::balance:
         for (int col : balance_cols_[r.index]) put(col);
         break;
@@ -349,19 +380,50 @@ FlowNlp::FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const C
     if (r.slack_lo >= 0) put(r.slack_lo);
     if (r.slack_hi >= 0) put(r.slack_hi);
   }
-  auto hess_of = [&](int a, int b, int c) {
-    const std::array<int, 3> col{a, b, c};
-    for (int s = 0; s < 3; ++s)
-      for (int t = 0; t < 3; ++t)
+  auto hess_of = [&](std::initializer_list<int> cols) {
+    const int* col = cols.begin();
+    const std::size_t n = cols.size();
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t t = 0; t < n; ++t)
         if (col[s] >= col[t]) hess_.push_back({col[s], col[t]});
   };
-  for (const auto& r : rows_)
-    if (nonlinear(r)) hess_of(r.a, r.b, r.c);
+  for (const auto& r : rows_) {
+    if (unit_row(r.kind)) hess_of({r.a, r.b, r.c, r.d});
+    else if (nonlinear(r)) hess_of({r.a, r.b, r.c});
+  }
   if (!elastic_ && options.objective != Objective::max_delivery)
     for (int c : objective_stations_) {
       const auto& e = edges_[static_cast<std::size_t>(station_edge_[static_cast<std::size_t>(c)])];
-      hess_of(e.from, e.to, e.q);
+      hess_of({e.from, e.to, e.q});
     }
+  if (!elastic_ && options.objective != Objective::max_delivery)
+    for (const auto& t : objective_units_) hess_of({t.a, t.b, t.c, t.d});
+}
+
+void FlowNlp::refresh(const double* x, bool new_x) {
+  // Ipopt evaluates the rows, their Jacobian and the Hessian at the same point (new_x false after the
+  // first call there): the jets (value, gradient and Hessian at once) are computed once per point.
+  if (!new_x && jets_fresh_) return;
+  row_jets_.resize(rows_.size());
+  unit_jets_.resize(rows_.size());
+  for (std::size_t j = 0; j < rows_.size(); ++j) {
+    if (unit_row(rows_[j].kind)) unit_jets_[j] = unit_jet(rows_[j], x);
+    else if (nonlinear(rows_[j])) row_jets_[j] = row_jet(rows_[j], x);
+  }
+  objective_unit_jets_.resize(objective_units_.size());
+  if (!elastic_ && options_.objective != Objective::max_delivery)
+    for (std::size_t i = 0; i < objective_units_.size(); ++i) {
+      const auto& t = objective_units_[i];
+      objective_unit_jets_[i] = unit_power_jet(t.station, t.unit, t.a, t.b, t.c, t.d, x, options_.objective == Objective::fuel);
+    }
+  objective_jets_.resize(objective_stations_.size());
+  if (!elastic_ && options_.objective != Objective::max_delivery)
+    for (std::size_t i = 0; i < objective_stations_.size(); ++i) {
+      const auto c = static_cast<std::size_t>(objective_stations_[i]);
+      const auto& e = edges_[static_cast<std::size_t>(station_edge_[c])];
+      objective_jets_[i] = power_jet(c, e.from, e.to, e.q, x);
+    }
+  jets_fresh_ = true;
 }
 
 double FlowNlp::objective_weight(std::size_t compressor) const {
@@ -380,6 +442,128 @@ FlowNlp::J FlowNlp::power_jet(std::size_t compressor, int a, int b, int c, const
   const J z = law_.z(pin * p0_);
   const J head = z * J(law_.rt / (cs.isentropic_efficiency * alpha)) * (pow(pout / pin, alpha) - J(1.0));
   return q * J(m0_ / megawatt) * head;
+}
+
+void FlowNlp::add_machine_rows(std::size_t c, int configuration, int a, int b, int q) {
+  const auto& m = *net_.compressors[c].machines;
+  const auto& conf = m.configurations[static_cast<std::size_t>(configuration)];
+  const std::string label = station_label(net_, c);
+  const double kappa = net_.gas.heat_capacity_ratio;
+  const double pin0 = x_start_[static_cast<std::size_t>(a)], pout0 = x_start_[static_cast<std::size_t>(b)];
+  const double q0 = x_start_[static_cast<std::size_t>(q)];
+  const double r0 = std::max(pout0 / pin0, 1.0);
+  const std::size_t stages = conf.stages.size();
+  // Stage pressures: the station's ends and, between serial stages, free intermediate pressures (start:
+  // equal ratios). Each stage's inlet is at the gas temperature (coolers after every stage: isothermal).
+  std::vector<int> at(stages + 1);
+  at[0] = a;
+  at[stages] = b;
+  for (std::size_t k = 1; k < stages; ++k)
+    at[k] = add_variable(1e-3, 10.0, pin0 * std::pow(r0, static_cast<double>(k) / static_cast<double>(stages)));
+  for (std::size_t k = 0; k < stages; ++k) {
+    const auto& stage = conf.stages[k];
+    const int ia = at[k], ob = at[k + 1];
+    if (stages > 1) {  // a stage does not lower the pressure
+      Row r{RowKind::ratio_min, label, "stage_ratio_min", c, ia, ob, q, 1.0, 0.0, infinity};
+      r.unit_per_scaled = p0_;
+      add_row(r);
+    }
+    std::vector<int> split{q};
+    const double pin_s = x_start_[static_cast<std::size_t>(ia)] * p0_, pout_s = x_start_[static_cast<std::size_t>(ob)] * p0_;
+    for (const auto u : stage) {
+      const auto& unit = m.units[u];
+      const double share = q0 / static_cast<double>(stage.size());
+      double head = 0.0, vol = 0.0;
+      unit_gas(law_, kappa, pin_s, std::max(pout_s, pin_s), share * m0_, head, vol);
+      const auto op = unit_operating_point(m, u, share * m0_, head * 1e3, vol, pout_s / pin_s, net_.gas.lower_heating_value_j_per_kg);
+      const double nu_lo = unit.speed_min_per_min / unit.speed_max_per_min;
+      const double nu0 = std::isfinite(op.speed_per_min) ? op.speed_per_min / unit.speed_max_per_min : 0.5 * (nu_lo + 1.0);
+      const int qu = add_variable(0.0, infinity, share);
+      const int nu = add_variable(nu_lo, 1.0, std::clamp(nu0, nu_lo, 1.0));
+      split.push_back(qu);
+      const std::string unit_label = label + " unit '" + unit.id + "'";
+      auto row = [&](RowKind kind, const char* limit, double lo, double hi) {
+        Row r{kind, unit_label, limit, c, ia, ob, qu, 0.0, lo, hi};
+        r.d = nu;
+        r.unit = u;
+        add_row(r);
+      };
+      if (unit.turbo) {
+        row(RowKind::unit_head, "speed_isoline", 0.0, 0.0);
+        row(RowKind::unit_surge, "surge_line", -infinity, 0.0);
+        row(RowKind::unit_choke, "choke_line", 0.0, infinity);
+      } else {
+        row(RowKind::unit_volume, "operating_volume", 0.0, 0.0);
+        Row r{RowKind::ratio_max, unit_label, "ratio_max", c, ia, ob, qu, unit.piston->ratio_max, -infinity, 0.0};
+        r.unit_per_scaled = p0_;
+        add_row(r);
+        if (unit.piston->torque_max_n_m) row(RowKind::unit_torque, "torque_max", -infinity, 0.0);
+      }
+      row(RowKind::unit_power, "power_max", -infinity, 0.0);
+      station_units_[c].push_back(objective_units_.size());
+      objective_units_.push_back({c, u, ia, ob, qu, nu});
+    }
+    pending_splits_.push_back(std::move(split));
+    split_labels_.push_back(label);
+  }
+}
+
+FlowNlp::J4 FlowNlp::unit_jet(const Row& r, const double* x) const {
+  const auto& m = *net_.compressors[r.index].machines;
+  const auto& u = m.units[r.unit];
+  const J4 pin = J4::variable(x[r.a], 0) * J4(p0_), pout = J4::variable(x[r.b], 1) * J4(p0_);
+  const J4 q = J4::variable(x[r.c], 2) * J4(m0_), n = J4::variable(x[r.d], 3) * J4(u.speed_max_per_min);
+  J4 head, vol;
+  unit_gas(law_, net_.gas.heat_capacity_ratio, pin, pout, q, head, vol);
+  const J4 eta = u.turbo ? gaslib_biquadratic(u.turbo->efficiency, vol, n) : J4(u.piston->adiabatic_efficiency);
+  switch (r.kind) {
+    case RowKind::unit_head: return (head - gaslib_biquadratic(u.turbo->head_kj_per_kg, vol, n)) * J4(1.0 / head_scale_kj_per_kg);
+    case RowKind::unit_surge: return (head - gaslib_quadratic(u.turbo->surge_head_kj_per_kg, vol)) * J4(1.0 / head_scale_kj_per_kg);
+    case RowKind::unit_choke: return (head - gaslib_quadratic(u.turbo->choke_head_kj_per_kg, vol)) * J4(1.0 / head_scale_kj_per_kg);
+    case RowKind::unit_volume: {
+      const double v = u.piston->operating_volume_m3 / 60.0;  // m3 per revolution, n per minute
+      return (vol - n * J4(v)) * J4(1.0 / (v * u.speed_max_per_min));
+    }
+    // Written times the efficiency (no division): q H <= eta P_max, q H <= eta M 2 pi n / 60, in MW.
+    case RowKind::unit_power:
+      return (q * head * J4(1e3) - eta * drive_power_max_kw(m.drives[u.drive], n, m.ambient_temperature_c) * J4(1e3)) *
+             J4(1.0 / megawatt);
+    case RowKind::unit_torque:
+      return (q * head * J4(1e3) - eta * n * J4(*u.piston->torque_max_n_m * 2.0 * std::numbers::pi / 60.0)) * J4(1.0 / megawatt);
+    default: return J4(0.0);
+  }
+}
+
+FlowNlp::J4 FlowNlp::unit_power_jet(std::size_t c, std::size_t unit, int a, int b, int cq, int d, const double* x,
+                                    bool fuel) const {
+  const auto& m = *net_.compressors[c].machines;
+  const auto& u = m.units[unit];
+  const J4 pin = J4::variable(x[a], 0) * J4(p0_), pout = J4::variable(x[b], 1) * J4(p0_);
+  const J4 q = J4::variable(x[cq], 2) * J4(m0_), n = J4::variable(x[d], 3) * J4(u.speed_max_per_min);
+  J4 head, vol;
+  unit_gas(law_, net_.gas.heat_capacity_ratio, pin, pout, q, head, vol);
+  const J4 eta = u.turbo ? gaslib_biquadratic(u.turbo->efficiency, vol, n) : J4(u.piston->adiabatic_efficiency);
+  const J4 power_w = q * head * J4(1e3) / eta;
+  if (!fuel) return power_w * J4(1.0 / megawatt);
+  const auto& drive = m.drives[u.drive];
+  if (!drive.burns_gas()) return J4(0.0);
+  return drive_energy_rate_kw(drive, power_w * J4(1e-3)) * J4(1e3 / net_.gas.lower_heating_value_j_per_kg);
+}
+
+std::vector<UnitOperatingPoint> FlowNlp::unit_points(std::size_t c) const {
+  std::vector<UnitOperatingPoint> out;
+  if (x_.empty()) return out;
+  const auto kappa = net_.gas.heat_capacity_ratio;
+  for (const auto i : station_units_[c]) {
+    const auto& t = objective_units_[i];
+    const double pin = x_[static_cast<std::size_t>(t.a)] * p0_, pout = x_[static_cast<std::size_t>(t.b)] * p0_;
+    const double flow = x_[static_cast<std::size_t>(t.c)] * m0_;
+    double head = 0.0, vol = 0.0;
+    unit_gas(law_, kappa, pin, pout, flow, head, vol);
+    out.push_back(unit_operating_point(*net_.compressors[c].machines, t.unit, flow, head * 1e3, vol, pout / pin,
+                                       net_.gas.lower_heating_value_j_per_kg));
+  }
+  return out;
 }
 
 FlowNlp::J FlowNlp::row_jet(const Row& r, const double* x) const {
@@ -414,7 +598,8 @@ bool FlowNlp::get_starting_point(Ipopt::Index n, bool init_x, Ipopt::Number* x, 
   return true;
 }
 
-bool FlowNlp::eval_f(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Number& obj_value) {
+bool FlowNlp::eval_f(Ipopt::Index, const Ipopt::Number* x, bool new_x, Ipopt::Number& obj_value) {
+  refresh(x, new_x);
   double f = 0.0;
   if (elastic_) {
     for (std::size_t j = 0; j < rows_.size(); ++j) {
@@ -426,16 +611,16 @@ bool FlowNlp::eval_f(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Number& 
   } else if (options_.objective == Objective::max_delivery) {
     f = -x[sigma_];
   } else {
-    for (int c : objective_stations_) {
-      const auto& e = edges_[static_cast<std::size_t>(station_edge_[static_cast<std::size_t>(c)])];
-      f += objective_weight(static_cast<std::size_t>(c)) * power_jet(static_cast<std::size_t>(c), e.from, e.to, e.q, x).v;
-    }
+    for (std::size_t i = 0; i < objective_stations_.size(); ++i)
+      f += objective_weight(static_cast<std::size_t>(objective_stations_[i])) * objective_jets_[i].v;
+    for (const auto& j : objective_unit_jets_) f += j.v;
   }
   obj_value = f;
   return true;
 }
 
-bool FlowNlp::eval_grad_f(Ipopt::Index n, const Ipopt::Number* x, bool, Ipopt::Number* grad_f) {
+bool FlowNlp::eval_grad_f(Ipopt::Index n, const Ipopt::Number* x, bool new_x, Ipopt::Number* grad_f) {
+  refresh(x, new_x);
   std::fill(grad_f, grad_f + n, 0.0);
   if (elastic_) {
     for (const auto& r : rows_) {
@@ -446,19 +631,26 @@ bool FlowNlp::eval_grad_f(Ipopt::Index n, const Ipopt::Number* x, bool, Ipopt::N
   } else if (options_.objective == Objective::max_delivery) {
     grad_f[sigma_] = -1.0;
   } else {
-    for (int c : objective_stations_) {
-      const auto& e = edges_[static_cast<std::size_t>(station_edge_[static_cast<std::size_t>(c)])];
-      const double w = objective_weight(static_cast<std::size_t>(c));
-      const J p = power_jet(static_cast<std::size_t>(c), e.from, e.to, e.q, x);
+    for (std::size_t i = 0; i < objective_stations_.size(); ++i) {
+      const auto c = static_cast<std::size_t>(objective_stations_[i]);
+      const auto& e = edges_[static_cast<std::size_t>(station_edge_[c])];
+      const double w = objective_weight(c);
+      const J& p = objective_jets_[i];
       grad_f[e.from] += w * p.g[0];
       grad_f[e.to] += w * p.g[1];
       grad_f[e.q] += w * p.g[2];
+    }
+    for (std::size_t i = 0; i < objective_units_.size(); ++i) {
+      const auto& t = objective_units_[i];
+      const auto& j = objective_unit_jets_[i];
+      grad_f[t.a] += j.g[0], grad_f[t.b] += j.g[1], grad_f[t.c] += j.g[2], grad_f[t.d] += j.g[3];
     }
   }
   return true;
 }
 
-bool FlowNlp::eval_g(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Index m, Ipopt::Number* g) {
+bool FlowNlp::eval_g(Ipopt::Index, const Ipopt::Number* x, bool new_x, Ipopt::Index m, Ipopt::Number* g) {
+  refresh(x, new_x);
   for (Ipopt::Index j = 0; j < m; ++j) {
     const auto& r = rows_[j];
     double v = 0.0;
@@ -467,7 +659,8 @@ bool FlowNlp::eval_g(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Index m,
         for (std::size_t k = 0; k < balance_cols_[r.index].size(); ++k) v += balance_coef_[r.index][k] * x[balance_cols_[r.index][k]];
         break;
       case RowKind::pipe:
-      case RowKind::power_max: v = row_jet(r, x).v; break;
+      case RowKind::power_max: v = row_jets_[static_cast<std::size_t>(j)].v; break;
+      default: v = unit_jets_[static_cast<std::size_t>(j)].v; break;  // unit rows
       case RowKind::equal_drop:
       case RowKind::drop: v = x[r.a] - x[r.b]; break;
       case RowKind::fixed_ratio:
@@ -485,23 +678,28 @@ bool FlowNlp::eval_g(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Index m,
   return true;
 }
 
-bool FlowNlp::eval_jac_g(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Index, Ipopt::Index nele_jac,
+bool FlowNlp::eval_jac_g(Ipopt::Index, const Ipopt::Number* x, bool new_x, Ipopt::Index, Ipopt::Index nele_jac,
                          Ipopt::Index* iRow, Ipopt::Index* jCol, Ipopt::Number* values) {
   if (!values) {
     for (Ipopt::Index k = 0; k < nele_jac; ++k) iRow[k] = jac_[k].row, jCol[k] = jac_[k].col;
     return true;
   }
+  refresh(x, new_x);
   std::size_t k = 0;
-  for (const auto& r : rows_) {
+  for (std::size_t j = 0; j < rows_.size(); ++j) {
+    const auto& r = rows_[j];
     auto put = [&](double v) { values[k++] = v; };
-    switch (r.kind) {
+    if (unit_row(r.kind)) {
+      const J4& jet = unit_jets_[j];
+      put(jet.g[0]), put(jet.g[1]), put(jet.g[2]), put(jet.g[3]);
+    } else switch (r.kind) {
       case RowKind::balance:
         for (double c : balance_coef_[r.index]) put(c);
         break;
       case RowKind::pipe:
       case RowKind::power_max: {
-        const J j = row_jet(r, x);
-        put(j.g[0]), put(j.g[1]), put(j.g[2]);
+        const J& jet = row_jets_[j];
+        put(jet.g[0]), put(jet.g[1]), put(jet.g[2]);
         break;
       }
       case RowKind::node_bounds:
@@ -518,29 +716,37 @@ bool FlowNlp::eval_jac_g(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Inde
   return true;
 }
 
-bool FlowNlp::eval_h(Ipopt::Index, const Ipopt::Number* x, bool, Ipopt::Number obj_factor, Ipopt::Index,
+bool FlowNlp::eval_h(Ipopt::Index, const Ipopt::Number* x, bool new_x, Ipopt::Number obj_factor, Ipopt::Index,
                      const Ipopt::Number* lambda, bool, Ipopt::Index nele_hess, Ipopt::Index* iRow, Ipopt::Index* jCol,
                      Ipopt::Number* values) {
   if (!values) {
     for (Ipopt::Index k = 0; k < nele_hess; ++k) iRow[k] = hess_[k].row, jCol[k] = hess_[k].col;
     return true;
   }
+  refresh(x, new_x);
   std::size_t k = 0;
-  auto emit = [&](const J& j, double weight, int a, int b, int c) {
-    const std::array<int, 3> col{a, b, c};
-    for (int s = 0; s < 3; ++s)
-      for (int t = 0; t < 3; ++t)
+  auto emit = [&](const auto& j, double weight, std::initializer_list<int> cols) {
+    const int* col = cols.begin();
+    const int n = static_cast<int>(cols.size());
+    for (int s = 0; s < n; ++s)
+      for (int t = 0; t < n; ++t)
         if (col[s] >= col[t]) values[k++] = weight * j.hessian(s, t);
   };
   for (std::size_t j = 0; j < rows_.size(); ++j) {
     const auto& r = rows_[j];
-    if (nonlinear(r)) emit(row_jet(r, x), lambda[j], r.a, r.b, r.c);
+    if (unit_row(r.kind)) emit(unit_jets_[j], lambda[j], {r.a, r.b, r.c, r.d});
+    else if (nonlinear(r)) emit(row_jets_[j], lambda[j], {r.a, r.b, r.c});
   }
   if (!elastic_ && options_.objective != Objective::max_delivery)
-    for (int c : objective_stations_) {
-      const auto& e = edges_[static_cast<std::size_t>(station_edge_[static_cast<std::size_t>(c)])];
-      emit(power_jet(static_cast<std::size_t>(c), e.from, e.to, e.q, x), obj_factor * objective_weight(static_cast<std::size_t>(c)),
-           e.from, e.to, e.q);
+    for (std::size_t i = 0; i < objective_stations_.size(); ++i) {
+      const auto c = static_cast<std::size_t>(objective_stations_[i]);
+      const auto& e = edges_[static_cast<std::size_t>(station_edge_[c])];
+      emit(objective_jets_[i], obj_factor * objective_weight(c), {e.from, e.to, e.q});
+    }
+  if (!elastic_ && options_.objective != Objective::max_delivery)
+    for (std::size_t i = 0; i < objective_units_.size(); ++i) {
+      const auto& t = objective_units_[i];
+      emit(objective_unit_jets_[i], obj_factor, {t.a, t.b, t.c, t.d});
     }
   return true;
 }
@@ -575,6 +781,14 @@ double FlowNlp::free_injection_kg_per_s(std::size_t group) const {
 }
 double FlowNlp::station_power_w(std::size_t c) const {
   if (station_edge_[c] < 0) return 0.0;
+  if (!station_units_[c].empty()) {
+    double w = 0.0;
+    for (const auto i : station_units_[c]) {
+      const auto& t = objective_units_[i];
+      w += unit_power_jet(c, t.unit, t.a, t.b, t.c, t.d, x_.data(), false).v * megawatt;
+    }
+    return w;
+  }
   const auto& e = edges_[static_cast<std::size_t>(station_edge_[c])];
   return power_jet(c, e.from, e.to, e.q, x_.data()).v * megawatt;
 }

@@ -21,8 +21,12 @@ namespace corridor::gas::detail {
 /// The discrete states of one NLP: per compressor and per valve.
 struct ControlStates {
   std::vector<ControlState> station, valve;
+  /// Per station with machine data (Compressor::machines) and active: the configuration it runs in;
+  /// -1 (or absent) runs it without its machines (ratio and station limits only, isentropic power).
+  std::vector<int> configuration;
   bool relaxed = false;  ///< active stations and regulators with their lower limits relaxed (step 1)
   bool operator==(const ControlStates&) const = default;
+  [[nodiscard]] int configuration_of(std::size_t c) const { return c < configuration.size() ? configuration[c] : -1; }
 };
 
 /// Where a value of the optimiser's start comes from.
@@ -36,7 +40,10 @@ struct StartPoint {
 class FlowNlp : public Ipopt::TNLP {
 public:
   enum class RowKind { balance, pipe, equal_drop, fixed_ratio, fixed_outlet, ratio_max, ratio_min, power_max,
-                       pressure_in_min, pressure_out_max, drop, node_bounds };
+                       pressure_in_min, pressure_out_max, drop, node_bounds,
+                       // A compressor unit of a station run on its machines (compressor_machines.hpp):
+                       // variables a, b (stage inlet and outlet pressure), c (unit flow), d (speed / speed_max).
+                       unit_head, unit_surge, unit_choke, unit_power, unit_volume, unit_torque };
   struct Row {
     RowKind kind;
     std::string element;  ///< for reports
@@ -47,6 +54,8 @@ public:
     double lo = 0.0, hi = 0.0;   ///< row bounds (scaled)
     int slack_lo = -1, slack_hi = -1;  ///< elastic violation variables
     double unit_per_scaled = 1.0;      ///< SI per scaled unit of the row (p0 for pressures)
+    int d = -1;                        ///< unit rows: the speed variable (speed / speed_max)
+    std::size_t unit = 0;              ///< unit rows: the unit (StationMachines::units)
   };
 
   FlowNlp(const GasNetwork& net, const OptimizerOptions& options, const ControlStates& states, bool elastic,
@@ -77,8 +86,12 @@ public:
   [[nodiscard]] std::vector<BindingConstraint> binding() const;
   /// The violated bounds of an elastic solution, worst first.
   [[nodiscard]] std::vector<UnmetBound> unmet() const;
-  /// The station power the objective counts, W (at the solution).
+  /// The station power the objective counts, W (at the solution): its units' shaft powers when it runs
+  /// on its machines.
   [[nodiscard]] double station_power_w(std::size_t compressor) const;
+  /// A station run on its machines: each running unit's operating point at the solution (its stage's
+  /// pressures and its flow), evaluated by compressor_machines.hpp; empty otherwise.
+  [[nodiscard]] std::vector<UnitOperatingPoint> unit_points(std::size_t compressor) const;
 
   // Ipopt::TNLP
   bool get_nlp_info(Ipopt::Index& n, Ipopt::Index& m, Ipopt::Index& nnz_jac_g, Ipopt::Index& nnz_h_lag,
@@ -110,10 +123,20 @@ private:
   };
   int add_variable(double lo, double hi, double start);
   void add_row(Row row);
+  using J4 = Jet<4>;
   [[nodiscard]] J row_jet(const Row& row, const double* x) const;  ///< nonlinear rows
+  [[nodiscard]] J4 unit_jet(const Row& row, const double* x) const;  ///< unit rows
+  /// A unit's shaft power (MW) or, with fuel = true, its drive's fuel gas (kg/s; 0 for electric motors).
+  [[nodiscard]] J4 unit_power_jet(std::size_t compressor, std::size_t unit, int a, int b, int c, int d, const double* x,
+                                  bool fuel) const;
+  void add_machine_rows(std::size_t compressor, int configuration, int a, int b, int q);
+  [[nodiscard]] static bool unit_row(RowKind k) { return k >= RowKind::unit_head; }
   [[nodiscard]] J power_jet(std::size_t compressor, int a, int b, int c, const double* x) const;  ///< MW
-  [[nodiscard]] bool nonlinear(const Row& row) const { return row.kind == RowKind::pipe || row.kind == RowKind::power_max; }
+  [[nodiscard]] bool nonlinear(const Row& row) const {
+    return row.kind == RowKind::pipe || row.kind == RowKind::power_max || unit_row(row.kind);
+  }
   [[nodiscard]] double objective_weight(std::size_t compressor) const;  ///< objective per MW of this station
+  void refresh(const double* x, bool new_x);  ///< the jets of the nonlinear rows and the objective at x
 
   const GasNetwork& net_;
   const OptimizerOptions& options_;
@@ -136,7 +159,15 @@ private:
   std::vector<double> fixed_of_group_;  ///< fixed injection (scaled)
   std::vector<double> x_lo_, x_hi_, x_start_;
   std::vector<Row> rows_;
-  std::vector<int> objective_stations_;  ///< stations whose power the objective counts
+  std::vector<int> objective_stations_;  ///< stations whose power the objective counts (without machines)
+  struct UnitTerm {  ///< a running unit of a station on its machines, in the objective
+    std::size_t station, unit;
+    int a, b, c, d;
+  };
+  std::vector<UnitTerm> objective_units_;
+  std::vector<std::vector<std::size_t>> station_units_;  ///< per station: indices into objective_units_
+  std::vector<std::vector<int>> pending_splits_;          ///< per split row: station flow, then unit flows
+  std::vector<std::string> split_labels_;
   std::vector<int> slacks_;              ///< elastic violation variables
   // Sparsity, built once.
   struct Entry {
@@ -146,6 +177,12 @@ private:
   std::vector<std::vector<int>> balance_cols_;  ///< per balance row: columns (coefficients in balance_coef_)
   std::vector<std::vector<double>> balance_coef_;
   std::vector<Entry> hess_;
+  // Jets at the last point evaluated (refresh).
+  std::vector<J> row_jets_;        ///< per row; only nonlinear rows hold one
+  std::vector<J> objective_jets_;  ///< per objective station
+  std::vector<J4> unit_jets_;      ///< per row; only unit rows hold one
+  std::vector<J4> objective_unit_jets_;  ///< per objective unit
+  bool jets_fresh_ = false;
   // Solution.
   bool solved_ = false;
   double objective_ = 0.0;

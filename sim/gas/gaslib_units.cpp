@@ -56,6 +56,10 @@ constexpr std::array units{
     UnitRow{Q::power, "MW", 1e6, 0.0},
     UnitRow{Q::speed, "per_min", 1.0 / 60.0, 0.0},
     UnitRow{Q::speed, "per_s", 1.0, 0.0},
+    UnitRow{Q::volume, "m_cube", 1.0, 0.0},
+    UnitRow{Q::volume, "l", 1e-3, 0.0},
+    UnitRow{Q::torque, "Nm", 1.0, 0.0},
+    UnitRow{Q::torque, "kNm", 1e3, 0.0},
     UnitRow{Q::dimensionless, "", 1.0, 0.0},
     UnitRow{Q::dimensionless, "1", 1.0, 0.0},
     UnitRow{Q::dimensionless, "dimensionless", 1.0, 0.0},
@@ -76,6 +80,8 @@ std::string_view default_unit(GasLibQuantity q) {
     case Q::heat_transfer_coefficient: return "W_per_m_square_per_K";
     case Q::power: return "kW";
     case Q::speed: return "per_min";
+    case Q::volume: return "m_cube";
+    case Q::torque: return "kNm";
     case Q::dimensionless: return "";
   }
   return "";
@@ -94,6 +100,8 @@ std::string_view to_string(GasLibQuantity q) {
     case Q::heat_transfer_coefficient: return "heat transfer coefficient";
     case Q::power: return "power";
     case Q::speed: return "speed";
+    case Q::volume: return "volume";
+    case Q::torque: return "torque";
     case Q::dimensionless: return "number";
   }
   return "?";
@@ -120,6 +128,8 @@ std::string_view gaslib_units_of(GasLibQuantity quantity) {
     case Q::heat_transfer_coefficient: return "W_per_m_square_per_K";
     case Q::power: return "W, kW, MW";
     case Q::speed: return "per_min, per_s";
+    case Q::volume: return "m_cube, l";
+    case Q::torque: return "Nm, kNm";
     case Q::dimensionless: return "no unit";
   }
   return "";

@@ -15,6 +15,8 @@
 // | heat transfer coefficient | W_per_m_square_per_K |
 // | power | W, kW, MW (W) |
 // | rotational speed | per_min, per_s (1/s) |
+// | volume | m_cube, l (m3) |
+// | torque | Nm, kNm (N m) |
 // | dimensionless | no unit, 1, dimensionless |
 #pragma once
 
@@ -35,14 +37,16 @@ enum class GasLibQuantity {
   heat_transfer_coefficient,
   power,
   speed,
-  dimensionless,
+  volume,
+  torque,
+  dimensionless,  ///< last: readers loop over the kinds up to it
 };
 
 std::string_view to_string(GasLibQuantity quantity);
 
 /// The unit a quantity without a `unit` attribute is read in: GasLib's usual unit of its kind (m, bar,
 /// 1000m_cube_per_hour, kg_per_s, K, kg_per_m_cube, kg_per_kmol, MJ_per_m_cube, W_per_m_square_per_K,
-/// kW, per_min).
+/// kW, per_min, m_cube, kNm).
 std::string_view default_unit(GasLibQuantity quantity);
 
 /// `value` in `unit` (empty: default_unit) as SI (table above); nullopt when `unit` is not a unit of `quantity`.

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/gas/compressor_machines.hpp"
 #include "sim/gas/friction.hpp"
 #include "sim/gas/gas_properties.hpp"
 
@@ -78,6 +80,11 @@ struct Compressor {
   std::optional<double> pressure_in_min_pa;       ///< when active
   std::optional<double> pressure_out_max_pa;      ///< when active
   bool optimise = true;  ///< false: the optimiser keeps the given mode and setting
+  /// The station's machines (a GasLib .cs file, gaslib_cs.hpp): when set, the optimiser runs it in one
+  /// of its configurations, each unit within its operating range, and takes power and fuel from the
+  /// units' efficiencies and drives (compressor_machines.hpp) instead of isentropic_efficiency and
+  /// driver_efficiency. The simulator does not use them. Shared: copies of a network share the data.
+  std::shared_ptr<const StationMachines> machines;
 };
 
 /// valve: open or closed (an optimiser decision); short_pipe: always open; control_valve: a pressure

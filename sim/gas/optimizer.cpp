@@ -55,19 +55,32 @@ std::mutex& ipopt_mutex() {
   return m;
 }
 
-/// What may change: per compressor and per valve, the states the optimiser may choose from.
+/// What may change: per compressor and per valve, the states the optimiser may choose from; a station
+/// with machine data is active in one of its configurations (station_configuration, -1 elsewhere).
 struct Choices {
   std::vector<std::vector<ControlState>> station, valve;
+  std::vector<std::vector<int>> station_configuration;  ///< parallel to station
   std::size_t count = 0;  ///< elements with more than one state
 };
+
+/// A station the optimiser runs on its machines (optimisable, with .cs data).
+bool on_machines(const Compressor& c) { return c.in_service && c.optimise && c.machines && !c.machines->configurations.empty(); }
 
 Choices choices_of(const GasNetwork& net) {
   Choices c;
   using S = ControlState;
   for (const auto& cs : net.compressors) {
+    std::vector<int> conf;
     if (!cs.in_service) c.station.push_back({S::closed});
     else if (!cs.optimise) c.station.push_back({cs.mode == CompressorMode::bypass ? S::bypass : S::active});
-    else c.station.push_back({S::active, S::bypass, S::closed});
+    else if (on_machines(cs)) {
+      std::vector<S> states;
+      for (std::size_t k = 0; k < cs.machines->configurations.size(); ++k) states.push_back(S::active), conf.push_back(static_cast<int>(k));
+      states.push_back(S::bypass), states.push_back(S::closed);
+      c.station.push_back(states);
+    } else c.station.push_back({S::active, S::bypass, S::closed});
+    conf.resize(c.station.back().size(), -1);
+    c.station_configuration.push_back(conf);
   }
   for (const auto& v : net.valves) {
     if (!v.open) c.valve.push_back({S::closed});
@@ -213,6 +226,21 @@ StartPoint simulated_start(const GasNetwork& net) {
   } catch (const std::exception&) {  // no steady state with everything open: start from bounds and no flow
   }
   return s;
+}
+
+/// The simulated start (every station bypassed, every regulator open) holds every node within its
+/// pressure bounds (a slack node may sit on one: the NLP frees it within them).
+bool idle_state_feasible(const GasNetwork& net, const StartPoint& start) {
+  if (start.pressure_pa.size() != net.nodes.size()) return false;
+  constexpr double margin = -1e-9;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    const double p = start.pressure_pa[i];
+    const auto& n = net.nodes[i];
+    if (!std::isfinite(p)) return false;
+    if (n.pressure_min_pa && p < *n.pressure_min_pa * (1.0 + margin)) return false;
+    if (n.pressure_max_pa && p > *n.pressure_max_pa * (1.0 - margin)) return false;
+  }
+  return true;
 }
 
 /// The states of the relaxation rounded (header, step 2), from its solution.
@@ -370,13 +398,49 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
     relaxed.valve.push_back(backwards && options_v.size() > 2 ? ControlState::bypass : options_v.front());
   }
 
-  // Steps 1 and 2: relaxation and rounding.
+  // Step 0: no station needs to run. With every station bypassed (or closed), control valves bypassed and
+  // valves open, no station is active and the power or fuel is 0, the least any combination can
+  // have; when the simulator's state in those states (the start) meets every node pressure bound, the
+  // exact problem of those states is solved alone and is optimal (docs/gas.md "Optimiser").
   Candidate best;
-  Candidate first = search.evaluate(relaxed, start);
+  if (options.idle_first && options.objective != Objective::max_delivery && idle_state_feasible(net, start)) {
+    ControlStates idle;
+    bool no_station_runs = true;
+    for (const auto& c : choices.station) {
+      const bool can_bypass = std::find(c.begin(), c.end(), ControlState::bypass) != c.end();
+      idle.station.push_back(can_bypass ? ControlState::bypass : c.front());
+      no_station_runs = no_station_runs && idle.station.back() != ControlState::active;
+    }
+    for (const auto& v : choices.valve) {
+      const bool can_bypass = std::find(v.begin(), v.end(), ControlState::bypass) != v.end();
+      idle.valve.push_back(can_bypass ? ControlState::bypass : v.front());
+    }
+    if (no_station_runs) best = search.evaluate(idle, start, Search::Try::hard);
+  }
+
+  // Steps 1 and 2: relaxation and rounding.
+  Candidate first = best.feasible ? Candidate{} : search.evaluate(relaxed, start);
   const StartPoint warm = IsValid(first.nlp) ? first.nlp->solution_as_start() : start;
   if (first.feasible) {
     ControlStates exact = rounded(net, relaxed, *first.nlp, search.m0());
+    // Stations on their machines run in their first configuration, then each station in turn tries its
+    // others, keeping the best (a coordinate search over configurations, docs/gas.md "Optimiser").
+    exact.configuration.assign(net.compressors.size(), -1);
+    for (std::size_t c = 0; c < net.compressors.size(); ++c)
+      if (exact.station[c] == ControlState::active && on_machines(net.compressors[c])) exact.configuration[c] = 0;
     best = search.evaluate(exact, warm);
+    for (std::size_t c = 0; c < net.compressors.size(); ++c) {
+      if (exact.configuration[c] < 0) continue;
+      const ControlStates base = best.feasible ? best.states : exact;
+      for (std::size_t k = 0; k < net.compressors[c].machines->configurations.size(); ++k) {
+        ControlStates other = base;
+        if (other.configuration[c] == static_cast<int>(k)) continue;
+        other.configuration[c] = static_cast<int>(k);
+        Candidate alt = search.evaluate(other, warm);
+        if (alt.better_than(best)) best = alt;
+      }
+      if (best.feasible) exact = best.states;
+    }
     if (!best.feasible) {  // the other rounding of the regulators below their minimum drop
       ControlStates other = exact;
       for (std::size_t v = 0; v < net.valves.size(); ++v)
@@ -396,7 +460,10 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
         std::vector<std::size_t> digit(choices.station.size() + choices.valve.size(), 0);
         for (;;) {
           ControlStates s;
-          for (std::size_t c = 0; c < choices.station.size(); ++c) s.station.push_back(choices.station[c][digit[c]]);
+          for (std::size_t c = 0; c < choices.station.size(); ++c) {
+            s.station.push_back(choices.station[c][digit[c]]);
+            s.configuration.push_back(choices.station_configuration[c][digit[c]]);
+          }
           for (std::size_t v = 0; v < choices.valve.size(); ++v)
             s.valve.push_back(choices.valve[v][digit[choices.station.size() + v]]);
           Candidate c = search.evaluate(s, warm, what);
@@ -421,11 +488,15 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
         for (std::size_t e = 0; e < choices.station.size() + choices.valve.size(); ++e) {
           const bool station = e < choices.station.size();
           const auto& alternatives = station ? choices.station[e] : choices.valve[e - choices.station.size()];
-          for (const auto alt : alternatives) {
+          for (std::size_t k = 0; k < alternatives.size(); ++k) {
+            const auto alt = alternatives[k];
             ControlStates s = best.states;
+            s.configuration.resize(choices.station.size(), -1);
             auto& slot = station ? s.station[e] : s.valve[e - choices.station.size()];
-            if (slot == alt) continue;
+            const int conf = station ? choices.station_configuration[e][k] : -1;
+            if (slot == alt && (!station || s.configuration[e] == conf)) continue;
             slot = alt;
+            if (station) s.configuration[e] = conf;
             Candidate c = search.evaluate(s, IsValid(best.nlp) ? best.nlp->solution_as_start() : warm);
             if (IsValid(c.nlp) && c.better_than(round_best)) round_best = c;
             if (search.solves() >= options.max_nlp_solves) break;
@@ -482,6 +553,16 @@ OptimizationResult optimise(const GasNetwork& net, const OptimizerOptions& optio
     st.state = best.states.station[c];
     st.ratio = s.compressors[c].ratio;
     st.outlet_pressure_pa = s.pressure_pa[net.compressors[c].to];
+    const int conf = best.states.configuration_of(c);
+    if (st.state == ControlState::active && conf >= 0) {
+      // Power and fuel of a station on its machines are its units' (compressor_machines.hpp), not the
+      // simulator's isentropic estimate.
+      st.configuration = net.compressors[c].machines->configurations[static_cast<std::size_t>(conf)].id;
+      st.units = nlp.unit_points(c);
+      auto& sc = out.solution.compressors[c];
+      sc.power_w = sc.fuel_kg_per_s = 0.0;
+      for (const auto& u : st.units) sc.power_w += u.power_w, sc.fuel_kg_per_s += u.fuel_kg_per_s;
+    }
     objective += options.objective == Objective::fuel ? s.compressors[c].fuel_kg_per_s : s.compressors[c].power_w;
   }
   out.objective_value = options.objective == Objective::max_delivery ? out.scale : objective;

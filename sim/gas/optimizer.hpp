@@ -68,6 +68,9 @@ struct OptimizerOptions {
   int max_nlp_solves = 60;                ///< budget of the discrete search
   int enumerate_up_to = 3;                ///< at most this many optimisable elements: every state combination
   double tolerance = 1e-10;               ///< Ipopt's tol and constr_viol_tol (scaled units)
+  /// Step 0 (docs/gas.md): when no station need run (the idle state meets every pressure bound), solve
+  /// that state alone; false always goes through the relaxation (benchmarks of the general path).
+  bool idle_first = true;
   SolverOptions simulator;                ///< the re-simulation (and polytropic power)
 };
 
@@ -76,6 +79,10 @@ struct OptimalStation {
   ControlState state = ControlState::bypass;
   double ratio = 1.0;               ///< active: p_out / p_in
   double outlet_pressure_pa = 0.0;  ///< the resulting outlet pressure
+  /// Active on its machines (Compressor::machines): the configuration (confId) and each running unit's
+  /// operating point (speed, flow, head, efficiency, power, fuel) at the optimum.
+  std::string configuration;
+  std::vector<UnitOperatingPoint> units;
 };
 
 /// The setting chosen for one valve or control valve (short pipes: always bypass = open).

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include "geo/error.hpp"
+#include "sim/gas/gaslib_cs.hpp"
 #include "sim/gas/units.hpp"
 
 namespace corridor::gas {
@@ -131,8 +133,8 @@ CapacitySettings capacity_settings(const YamlReader& r, const YAML::Node& node) 
 GasSettings parse_gas_settings(const YamlReader& r, const YAML::Node& gas) {
   r.expect_map(gas, "gas",
                {"mode", "objective", "gas", "law", "z", "z_slope_per_bar", "friction", "friction_factor", "roughness_mm",
-                "pressure_min_bar", "pressure_max_bar", "supplies", "offtakes", "slack", "compressors", "solver",
-                "capacity"});
+                "pressure_min_bar", "pressure_max_bar", "supplies", "offtakes", "slack", "compressors", "compressor_stations",
+                "solver", "capacity"});
   GasSettings s;
   s.file = r.file().string();
   if (gas["mode"])
@@ -234,6 +236,18 @@ GasSettings parse_gas_settings(const YamlReader& r, const YAML::Node& gas) {
       s.compressors.push_back(st);
     }
   }
+  if (const YAML::Node cs = gas["compressor_stations"]) {
+    r.expect_map(cs, "gas: compressor_stations", {"file", "ambient_temperature_c"});
+    GasSettings::StationData d;
+    const auto path = std::filesystem::path(r.file()).parent_path() / r.text(cs, "file");
+    if (!std::filesystem::is_regular_file(path)) r.fail(cs["file"], "file", "no such file: " + path.string());
+    d.file = path.string();
+    if (!cs["ambient_temperature_c"])
+      r.fail(cs, "compressor_stations", "needs ambient_temperature_c (degC; the turbines' largest power depends on it)");
+    d.ambient_temperature_c = r.number(cs, "ambient_temperature_c", -100.0);
+    if (d.ambient_temperature_c > 100.0) r.fail(cs["ambient_temperature_c"], "ambient_temperature_c", "must be in -100 to 100 degC");
+    s.compressor_stations = d;
+  }
   if (const YAML::Node so = gas["solver"]) {
     r.expect_map(so, "gas: solver", {"max_iterations", "tolerance", "fuel_gas", "polytropic"});
     if (const auto it = r.optional_number(so, "max_iterations", 1.0)) {
@@ -331,6 +345,9 @@ GasCase gas_case(const network::Network& network, const GasSettings& s) {
   out.model = gas_network_from(net, gas_options(s));
   auto& g = out.model.gas;
   if (s.friction_factor) g.friction_factor = *s.friction_factor;
+  if (s.compressor_stations)
+    attach_compressor_stations(g, read_gaslib_compressor_stations(s.compressor_stations->file),
+                               s.compressor_stations->ambient_temperature_c);
   // Optimising, a station the scenario sets (outlet_bar or ratio) keeps that setting.
   for (const auto& st : s.compressors)
     if (st.outlet_bar || st.ratio)

@@ -81,6 +81,15 @@ struct GasSettings {
   std::vector<Nomination> supplies, offtakes;
   std::vector<SlackSetting> slack;  ///< empty: the network's choice (from_network.hpp)
   std::vector<StationSetting> compressors;
+  /// `compressor_stations: {file: X.cs, ambient_temperature_c: T}`: GasLib compressor-station data for
+  /// the stations of the same ids (gaslib_cs.hpp; the optimiser runs them on their machines), the path
+  /// resolved against the scenario file, and the ambient temperature of the turbines' power curves
+  /// (required: it drives their largest power).
+  struct StationData {
+    std::string file;
+    double ambient_temperature_c = 0.0;
+  };
+  std::optional<StationData> compressor_stations;
   SolverOptions solver;
   std::optional<CapacitySettings> capacity;
 };

@@ -47,14 +47,19 @@ struct Outcome {
 };
 
 /// Import and run one nomination in process; checks the results folder of a feasible run.
-Outcome import_and_run(const fs::path& net, const fs::path& scn, const TempDir& work) {
+Outcome import_and_run(const fs::path& net, const fs::path& scn, const TempDir& work, const fs::path& cs = {}) {
   Outcome o;
   const auto t0 = std::chrono::steady_clock::now();
   const auto dir = work / scn.stem().string();
   const auto out = work / (scn.stem().string() + "-out");
   std::ostringstream sink;
   try {
-    app::import_gaslib({net.string(), scn.string(), dir.string()}, sink);
+    app::GasLibImportOptions import;
+    import.network = net.string();
+    import.scenario = scn.string();
+    import.out_dir = dir.string();
+    import.compressor_stations = cs.string();
+    app::import_gaslib(import, sink);
     app::RunOptions run;
     run.scenario = dir / "scenario.yaml";
     run.out_dir = out;
@@ -152,6 +157,22 @@ TEST_CASE("GasLib-11 and GasLib-24 import and run to a feasible operating point"
       continue;
     }
     const Outcome o = import_and_run(net, kGasLib / name / (std::string(name) + ".scn"), work);
+    INFO(name << ": " << o.message);
+    CHECK(o.kind == Outcome::feasible);
+  }
+}
+
+TEST_CASE("GasLib-11 and GasLib-24 with their compressor-station files import and run to a feasible operating point",
+          "[gas][gaslib][nominations][machines]") {
+  TempDir work("gaslib-small-cs");
+  for (const char* name : {"GasLib-11", "GasLib-24"}) {
+    const auto dir = kGasLib / name;
+    if (!fs::exists(dir / (std::string(name) + ".cs"))) {
+      WARN("reference data " << dir << " is absent: skipped");
+      continue;
+    }
+    const Outcome o = import_and_run(dir / (std::string(name) + ".net"), dir / (std::string(name) + ".scn"), work,
+                                     dir / (std::string(name) + ".cs"));
     INFO(name << ": " << o.message);
     CHECK(o.kind == Outcome::feasible);
   }

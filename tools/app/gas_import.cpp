@@ -5,12 +5,15 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <ostream>
 #include <set>
 
 #include "geo/input_file.hpp"
 #include "geo/writer.hpp"
 #include "sim/gas/gaslib.hpp"
+#include "sim/gas/gaslib_cs.hpp"
 #include "sim/gas/units.hpp"
 #include "tools/app/output_folder.hpp"
 
@@ -45,6 +48,19 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   geo::check_input_file(options.network);
   geo::check_input_file(options.scenario);
   const gas::GasNetwork g = gas::read_gaslib(options.network, options.scenario);
+  // The compressor-station data travels as the file itself, beside the scenario that names it; it is
+  // read (and its stations matched to the network's) here so that a bad file fails the import.
+  std::string cs_text, cs_name;
+  if (!options.compressor_stations.empty()) {
+    geo::check_input_file(options.compressor_stations);
+    gas::GasNetwork check = g;
+    gas::attach_compressor_stations(check, gas::read_gaslib_compressor_stations(options.compressor_stations),
+                                    options.ambient_temperature_c);
+    std::ifstream in(options.compressor_stations, std::ios::binary);
+    cs_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    cs_name = fs::path(options.compressor_stations).filename().string();
+    if (cs_name == "nodes.geojson" || cs_name == "links.geojson" || cs_name == "scenario.yaml") cs_name = "stations.cs";
+  }
   const double rho_n = g.gas.normal_density_kg_per_m3;
 
   // Plane placement: centred, scaled so that the drawn pipes have their total given length.
@@ -193,6 +209,12 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   yaml += "  # GasLib nominations do not set the stations and control valves: the optimiser chooses them\n"
           "  # (nomination validation, docs/gas.md \"Optimiser\"); mode: simulate runs the settings in the network.\n";
   yaml += "  mode: optimize\n  objective: compressor_power\n";
+  if (!cs_name.empty())
+    yaml += "  # The stations' machines (GasLib .cs: characteristic diagrams, drives, configurations); GasLib gives no\n"
+            "  # ambient temperature for the turbines' power curves: " + exact(options.ambient_temperature_c) +
+            " degC as given to the importer (--ambient-temperature-c).\n"
+            "  compressor_stations: {file: " + yaml_key(cs_name) + ", ambient_temperature_c: " +
+            exact(options.ambient_temperature_c) + "}\n";
   yaml += "  law: papay\n  friction: nikuradse\n";
   yaml += "  gas: {normal_density_kg_per_m3: " + exact(rho_n) + ", temperature_k: " + exact(g.gas.temperature_k) +
           ", viscosity_pa_s: " + exact(g.gas.viscosity_pa_s) +
@@ -211,13 +233,17 @@ int import_gaslib(const GasLibImportOptions& options, std::ostream& out) {
   if (!supplies.empty()) yaml += "  supplies:\n" + supplies;
   if (!offtakes.empty()) yaml += "  offtakes:\n" + offtakes;
 
-  StagedFolder dir(options.out_dir, FolderKind::import, {options.network, options.scenario});
+  std::vector<std::filesystem::path> inputs{options.network, options.scenario};
+  if (!options.compressor_stations.empty()) inputs.push_back(options.compressor_stations);
+  StagedFolder dir(options.out_dir, FolderKind::import, inputs);
   geo::write_layer(dir.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
   geo::write_layer(dir.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
   geo::write_text(dir.file("scenario.yaml"), yaml);
+  if (!cs_name.empty()) geo::write_text(dir.file(cs_name), cs_text);
   dir.commit();
   out << "Imported " << g.nodes.size() << " nodes, " << g.pipes.size() << " pipes and resistors, " << g.valves.size()
-      << " valves and short pipes, " << g.compressors.size() << " compressor stations into " << options.out_dir
+      << " valves and short pipes, " << g.compressors.size() << " compressor stations"
+      << (cs_name.empty() ? "" : " (with their machines, " + cs_name + ")") << " into " << options.out_dir
       << "/ (GasLib x/y placed on a plane around lon/lat 0,0)\n";
   return 0;
 }

@@ -1,4 +1,4 @@
-// `corridor import gaslib NET.net SCN.scn --out DIR`: a GasLib network and nomination (sim/gas/gaslib)
+// `corridor import gaslib NET.net SCN.scn [CS.cs] --out DIR`: a GasLib network and nomination (sim/gas/gaslib)
 // as a corridor network in our GIS schema (DIR/nodes.geojson, DIR/links.geojson) and a scenario with
 // the gas section and the nominations (DIR/scenario.yaml), which `corridor run` solves to the same
 // state as the GasLib model read directly.
@@ -27,6 +27,11 @@ struct GasLibImportOptions {
   std::string network;   ///< .net
   std::string scenario;  ///< .scn
   std::string out_dir;
+  /// .cs (optional): copied into DIR and named by scenario.yaml's `gas: compressor_stations`, so that
+  /// the run optimises the stations on their machines.
+  std::string compressor_stations;
+  /// Written beside it: GasLib gives none; 15 degC, the ISO reference of gas-turbine ratings.
+  double ambient_temperature_c = 15.0;
 };
 
 /// Writes the folder (atomically); prints one line. Throws InputError for bad GasLib files.

@@ -152,12 +152,12 @@ void run(const char* name, const GasNetwork& net, int repeats, SolverOptions opt
 }
 
 /// Prints the optimiser's time on a network (median of `repeats`) and what it chose.
-void optimise_timed(const char* name, const GasNetwork& net, int repeats) {
+void optimise_timed(const char* name, const GasNetwork& net, int repeats, const OptimizerOptions& options = {}) {
   std::vector<double> ms;
   OptimizationResult r;
   for (int k = 0; k < repeats; ++k) {
     const auto t0 = std::chrono::steady_clock::now();
-    r = optimise(net);
+    r = optimise(net, options);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
@@ -243,14 +243,28 @@ void gaslib134(const fs::path& zip) {
 
 int main(int argc, char** argv) {
   const fs::path data = fs::path(CORRIDOR_SHARED_DATA_DIR) / "gas";
-  // `bench_gas optimise`: the optimisation figures only.
+  // `bench_gas optimise`: the optimisation figures only; `bench_gas optimise-4197`: the GasLib-4197 size
+  // alone (for profiling).
   const bool only_optimise = argc > 1 && std::string(argv[1]) == "optimise";
+  const bool only_4197 = argc > 1 && std::string(argv[1]) == "optimise-4197";
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line at a time, also into a pipe
   try {
+    if (only_4197) {
+      const auto g4197 = topology_for_optimisation(read_topology(data / "topology/GasLib4197.net"));
+      optimise_timed("GasLib-4197 size", g4197, 5);
+      OptimizerOptions general;
+      general.idle_first = false;
+      optimise_timed("  without step 0", g4197, 5, general);
+      return 0;
+    }
     if (only_optimise) {
       const auto g24 = read_gaslib(data / "gaslib/GasLib-24/GasLib-24.net", data / "gaslib/GasLib-24/GasLib-24.scn");
       optimise_timed("GasLib-24", g24, 11);
-      optimise_timed("GasLib-4197 size", topology_for_optimisation(read_topology(data / "topology/GasLib4197.net")), 3);
+      const auto g4197 = topology_for_optimisation(read_topology(data / "topology/GasLib4197.net"));
+      optimise_timed("GasLib-4197 size", g4197, 5);
+      OptimizerOptions general;
+      general.idle_first = false;  // the relaxation and rounding, as when a station must run
+      optimise_timed("  without step 0", g4197, 5, general);
       gaslib134(data / "gaslib/GasLib-134.zip");
       return 0;
     }
@@ -320,7 +334,10 @@ int main(int argc, char** argv) {
     // Optimisation.
     gaslib134(data / "gaslib/GasLib-134.zip");
     optimise_timed("GasLib-24", g24, 11);
-    optimise_timed("GasLib-4197 size", topology_for_optimisation(g4197), 3);
+    optimise_timed("GasLib-4197 size", topology_for_optimisation(g4197), 5);
+    OptimizerOptions general;
+    general.idle_first = false;  // the relaxation and rounding, as when a station must run
+    optimise_timed("  without step 0", topology_for_optimisation(g4197), 5, general);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_gas: %s\n", e.what());
     return 1;
