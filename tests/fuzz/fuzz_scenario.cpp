@@ -25,7 +25,7 @@ using test::text;
 const network::Network& base_network() {
   static const network::Network net = [] {
     const auto nodes = test::layer("nodes.geojson", {node("A", 100.0, 40.0, {{"kind", text("terminal")}}),
-                                                     node("B", 80.0, 45.0, {{"kind", text("border")}, {"capacity_teu_per_day", num(500)}}),
+                                                     node("B", 80.0, 45.0, {{"kind", text("border")}, {"dwell_h", num(24)}, {"capacity_teu_per_day", num(500)}}),
                                                      node("C", 10.0, 51.0, {{"country", text("DE")}}),
                                                      node("Y", 30.0, 40.0, {{"country", text("TR")}}),
                                                      node("Z", 32.0, 39.0, {{"kind", text("gas_sink")}})});
