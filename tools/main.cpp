@@ -4,6 +4,7 @@
 
 #include "geo/error.hpp"
 #include "tools/app/batch_command.hpp"
+#include "tools/app/calibrate_command.hpp"
 #include "tools/app/commands.hpp"
 #include "tools/app/gas_import.hpp"
 #include "tools/app/report.hpp"
@@ -66,6 +67,16 @@ int main(int argc, char** argv) {
   batch->add_flag("--fresh", batch_opts.fresh, "Discard the rows of an earlier run in the folder");
   batch->add_flag("--quiet,-q", batch_opts.quiet, "No progress and no summary");
 
+  corridor::app::CalibrateOptions calibrate_opts;
+  std::string calibrate_out;
+  auto* calibrate = app.add_subcommand("calibrate", "Fit a scenario's route and mode choice constants and dispersions to observed volumes");
+  calibrate->add_option("scenario", calibrate_opts.scenario, "Scenario YAML file (method stochastic_user_equilibrium, parameters marked calibrate)")
+      ->required();
+  calibrate->add_option("observed", calibrate_opts.observed, "Observed volumes CSV (target, measure, ids, value, sd, ...)")->required();
+  calibrate->add_option("--out", calibrate_out, "Folder to write (calibrated.yaml, fit.csv, parameters.csv; default out/<name>-calibrated)");
+  calibrate->add_option("--jobs,-j", calibrate_opts.threads, "Worker threads for the Jacobian's runs (default: all cores)");
+  calibrate->add_flag("--quiet,-q", calibrate_opts.quiet, "Print nothing on success");
+
   // An unknown command word gets its own message (CLI11 would say only "A subcommand is required").
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;
@@ -95,6 +106,10 @@ int main(int argc, char** argv) {
     if (*batch) {
       if (!batch_out.empty()) batch_opts.out_dir = batch_out;
       return corridor::app::batch(batch_opts, std::cout, std::cerr);
+    }
+    if (*calibrate) {
+      if (!calibrate_out.empty()) calibrate_opts.out_dir = calibrate_out;
+      return corridor::app::calibrate(calibrate_opts, std::cout);
     }
     if (*validate) return corridor::app::validate(validate_files, std::cout);
     if (*report) return corridor::app::report(report_dir, std::cout);

@@ -153,12 +153,12 @@ SueOptions corridor_sue_options(const network::Network& net, const scenario::Sce
   SueOptions o;
   const auto& choice = s.freight.choice;
   for (const auto& c : s.commodities) {
-    const auto it = choice.dispersion.find(c.name);
-    if (it == choice.dispersion.end())
+    if (!choice.dispersion.contains(c.name))
       throw InputError(s.file.string(), "freight", "no choice dispersion for commodity '" + c.name + "'");
+    const auto& disp = choice.dispersion_of(c.name);
     SueDispersion d;
-    d.theta = it->second.route_per_usd * c.value_of_time_usd_per_teu_h;
-    d.theta_nest = it->second.mode_per_usd * c.value_of_time_usd_per_teu_h;
+    d.theta = disp.route_per_usd * c.value_of_time_usd_per_teu_h;
+    d.theta_nest = disp.mode_per_usd * c.value_of_time_usd_per_teu_h;
     d.path_size = choice.path_size;
     o.classes.push_back(d);
   }

@@ -57,7 +57,7 @@ struct Od {
 class Solver {
 public:
   Solver(const AssignmentProblem& p, const SueOptions& o)
-      : p_(p), o_(o), net_(p), state_(p, AssignmentObjective::user_equilibrium), scratch_(state_), tree_(net_) {
+      : p_(p), o_(o), net_(p), state_(p, AssignmentObjective::user_equilibrium), scratch_(state_), tree_(net_), detour_tree_(net_) {
     const std::size_t m = p.links.size();
     mu_.assign(m, 0.0);
     hard_.assign(m, 0);
@@ -220,10 +220,11 @@ private:
     refresh_all_costs();
   }
 
-  std::vector<Index> tree_path(Index destination) const {
+  std::vector<Index> tree_path(Index destination) const { return tree_path(tree_, destination); }
+  std::vector<Index> tree_path(const ShortestPathTree& tree, Index destination) const {
     std::vector<Index> links;
-    for (Index n = destination; tree_.pred_link(n) != detail::no_index; n = net_.tail[tree_.pred_link(n)])
-      links.push_back(tree_.pred_link(n));
+    for (Index n = destination; tree.pred_link(n) != detail::no_index; n = net_.tail[tree.pred_link(n)])
+      links.push_back(tree.pred_link(n));
     std::reverse(links.begin(), links.end());
     return links;
   }
@@ -235,6 +236,9 @@ private:
       if (r.links == links) return false;
     for (Index a : links)
       if (!net_.allowed[od.travel_class][a]) return false;
+    // A route visits no node twice (a seed through a via node beyond the destination, such as a route
+    // family's border for an OD short of it, would go there and back).
+    if (!simple(links)) return false;
     Route r;
     r.links = std::move(links);
     r.sorted = r.links;
@@ -255,7 +259,6 @@ private:
   /// The free-flow least-cost route of every OD through each via link (to its tail, the link, from its
   /// head on), when that route visits no node twice.
   void via_routes(const std::vector<std::vector<std::vector<Index>>>& to_via) {
-    std::vector<char> seen(p_.node_count, 0);
     std::set<Index> classes;
     for (const auto& od : ods_) classes.insert(od.travel_class);
     for (Index k : classes) {
@@ -269,25 +272,53 @@ private:
           const auto& prefix = to_via[i][v];
           if (!prefix.empty() && prefix.front() == detail::no_index) continue;
           if (net_.head[a] != od.destination && !tree_.reached(od.destination)) continue;
+          const std::vector<Index> suffix = net_.head[a] == od.destination ? std::vector<Index>{} : tree_path(od.destination);
           std::vector<Index> links = prefix;
           links.push_back(a);
-          const std::vector<Index> suffix = net_.head[a] == od.destination ? std::vector<Index>{} : tree_path(od.destination);
           links.insert(links.end(), suffix.begin(), suffix.end());
-          // Simple: no node twice.
-          bool simple = true;
-          std::vector<Index> marked;
-          auto mark = [&](Index n) {
-            if (seen[n]) simple = false;
-            seen[n] = 1;
-            marked.push_back(n);
-          };
-          mark(net_.tail[links.front()]);
-          for (Index l : links) mark(net_.head[l]);
-          for (Index n : marked) seen[n] = 0;
-          if (simple) add_route(od, std::move(links));
+          if (!simple(links)) {
+            // The origin's best way to the via node passes a node of the way on (the destination, say,
+            // when the via node lies beyond it): the best way to the via node that avoids them instead.
+            links = prefix_avoiding(od, a, suffix);
+            if (links.empty()) continue;
+            links.push_back(a);
+            links.insert(links.end(), suffix.begin(), suffix.end());
+          }
+          add_route(od, std::move(links));  // unless it visits a node twice
         }
       }
     }
+  }
+
+  [[nodiscard]] bool simple(const std::vector<Index>& links) const {
+    if (links.empty()) return true;
+    std::vector<Index> nodes;
+    nodes.reserve(links.size() + 1);
+    nodes.push_back(net_.tail[links.front()]);
+    for (Index a : links) nodes.push_back(net_.head[a]);
+    std::sort(nodes.begin(), nodes.end());
+    return std::adjacent_find(nodes.begin(), nodes.end()) == nodes.end();
+  }
+
+  /// The free-flow least-cost path from the OD's origin to the tail of via link `via` that enters no
+  /// node of `suffix` (the route from the via link's head on) nor the via link's head; empty if none.
+  std::vector<Index> prefix_avoiding(const Od& od, Index via, const std::vector<Index>& suffix) {
+    if (net_.tail[via] == od.origin) return {};
+    constexpr double blocked = 1e30;
+    std::vector<char> avoid(p_.node_count, 0);
+    avoid[net_.head[via]] = 1;
+    for (Index l : suffix) avoid[net_.head[l]] = 1;
+    std::vector<std::pair<Index, double>> saved;
+    for (Index l = 0; l < p_.links.size(); ++l)
+      if (avoid[net_.head[l]] || avoid[net_.tail[l]]) {
+        saved.emplace_back(l, scratch_.cost[l]);
+        scratch_.cost[l] = blocked;
+      }
+    detour_tree_.run(scratch_, od.travel_class, od.origin);
+    for (const auto& [l, c] : saved) scratch_.cost[l] = c;
+    const Index tail = net_.tail[via];
+    if (!detour_tree_.reached(tail) || detour_tree_.distance(tail) >= blocked) return {};
+    return tree_path(detour_tree_, tail);
   }
 
   void penalty_routes(Od& od) {
@@ -341,30 +372,57 @@ private:
       Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(n, n);
       Eigen::VectorXd through(n);
       std::vector<Eigen::Index> in_route;
+      std::vector<Eigen::VectorXd> nest_through;
       for (const auto& od : ods_) {
         if (od.routes.empty() || !(od.demand > 0.0)) continue;
-        const double theta = o_.classes[od.travel_class].theta;
+        const SueDispersion& c = o_.classes[od.travel_class];
+        const double theta = c.theta, theta0 = c.theta_nest > 0.0 ? c.theta_nest : c.theta;
         through.setZero();
+        collect_nests(od);
+        if (nest_through.size() < nest_ids_.size()) nest_through.resize(nest_ids_.size(), Eigen::VectorXd::Zero(n));
+        for (std::size_t k = 0; k < nest_ids_.size(); ++k) {
+          nest_through[k].setZero(n);
+          nest_f_[k] = 0.0;
+        }
         bool any = false;
         for (const auto& r : od.routes) {
           in_route.clear();
           for (Index a : r.links)
             if (slot[a] >= 0) in_route.push_back(slot[a]);
+          const auto k = nest_index(r.traits.nest);
+          nest_f_[k] += r.flow;
           for (Eigen::Index i : in_route) {
             through[i] += r.flow;
+            nest_through[k][i] += r.flow;
             for (Eigen::Index j : in_route) jac(i, j) += theta * r.flow;
           }
           any = any || !in_route.empty();
         }
-        if (any) jac.noalias() -= theta / od.demand * through * through.transpose();
+        if (!any) continue;
+        // Nested logit: -df_r/dc_s = theta f_r [r = s] - (theta - theta0) f_r f_s / F_m [same nest]
+        //                            - theta0 f_r f_s / d.
+        for (std::size_t k = 0; k < nest_ids_.size(); ++k)
+          if (nest_f_[k] > 0.0 && theta > theta0)
+            jac.noalias() -= (theta - theta0) / nest_f_[k] * nest_through[k] * nest_through[k].transpose();
+        jac.noalias() -= theta0 / od.demand * through * through.transpose();
       }
       Eigen::VectorXd excess(n);
       for (Eigen::Index i = 0; i < n; ++i) {
         const Index a = active[static_cast<std::size_t>(i)];
         excess[i] = state_.flow[a] - p_.links[a].capacity;
-        jac(i, i) += 1e-9 * (1.0 + jac(i, i));  // ridge: capacities no route uses alone
       }
-      Eigen::VectorXd step = jac.ldlt().solve(excess);
+      // Newton on the directions J sees; along those it hardly sees (capacities in series on the same
+      // routes share one queue: only the sum of their delays is determined) a gradient step, which moves
+      // the queue to the one that is short of capacity.
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(jac);
+      const Eigen::VectorXd lam = eig.eigenvalues();
+      const double top = std::max(lam.maxCoeff(), 1e-300);
+      Eigen::VectorXd step = Eigen::VectorXd::Zero(n);
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const Eigen::VectorXd v = eig.eigenvectors().col(k);
+        const double along = v.dot(excess);
+        step += v * (along / std::max(lam[k], 1e-4 * top));
+      }
       // Trust region: no queue delay moves by more than 3 / theta in a round (shares change by at most a
       // factor e^3), since far from the solution the logit's Jacobian says little (a saturated or empty
       // route responds hardly at all to small changes).
@@ -765,6 +823,7 @@ private:
   LinkState state_;
   LinkState scratch_;  ///< costs for shortest-path trees
   ShortestPathTree tree_;
+  ShortestPathTree detour_tree_;  ///< via prefixes that avoid the rest of their route
   std::vector<double> cost_, free_cost_, mu_;
   double step_scale_ = 1.0, last_violation_ = kInf;  ///< queue-delay updates
   double theta_max_ = 1.0;  ///< the largest route dispersion of the classes

@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -64,7 +65,7 @@ network::GeometryChecks parse_geometry_checks(const YamlReader& yr, const YAML::
 void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& dir, ChoiceSettings& c) {
   yr.expect_map(node, "choice",
                 {"nests", "path_size", "routes_per_od", "penalty_routes", "penalty", "via", "dispersion",
-                 "reliability_usd_per_teu_h", "constants"});
+                 "reliability_usd_per_teu_h", "constants", "constant_values"});
   c.file = yr.file().string();
   c.line = YamlReader::line_of(node);
   if (const auto n = yr.optional_text(node, "nests")) {
@@ -92,16 +93,33 @@ void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& 
     for (const auto& kv : d) {
       const std::string name = yr.key_text(kv.first);
       const std::string what = "dispersion of '" + name + "'";
-      yr.expect_map(kv.second, what, {"route_per_usd", "mode_per_usd", "calibrate"});
-      ChoiceDispersion disp;
+      yr.expect_map(kv.second, what, {"route_per_usd", "mode_per_usd", "calibrate", "same_as"});
+      // An entry for a commodity the scenario inherits changes the keys it gives, keeps the others.
+      const auto inherited = c.dispersion.find(name);
+      ChoiceDispersion disp = inherited != c.dispersion.end() ? inherited->second : ChoiceDispersion{};
       disp.file = yr.file().string();
       disp.line = YamlReader::line_of(kv.second);
-      disp.route_per_usd = yr.number(kv.second, "route_per_usd", 0.0);
-      if (!(disp.route_per_usd > 0.0)) yr.fail(kv.second["route_per_usd"], "route_per_usd", "must be positive");
-      disp.mode_per_usd = yr.optional_number(kv.second, "mode_per_usd", 0.0).value_or(0.0);
+      if (const auto same = yr.optional_text(kv.second, "same_as")) {
+        // The dispersion of another commodity, whatever it is (also once calibrated).
+        if (kv.second.size() != 1) yr.fail(kv.second, "same_as", "same_as stands alone (no other keys beside it)");
+        if (*same == name) yr.fail(kv.second["same_as"], "same_as", "a commodity cannot take its own dispersion");
+        disp = ChoiceDispersion{};
+        disp.same_as = *same;
+        disp.file = yr.file().string();
+        disp.line = YamlReader::line_of(kv.second);
+        c.dispersion[name] = disp;
+        continue;
+      }
+      disp.same_as.clear();
+      if (inherited == c.dispersion.end() || !inherited->second.same_as.empty() || kv.second["route_per_usd"]) {
+        disp.route_per_usd = yr.number(kv.second, "route_per_usd", 0.0);
+        if (!(disp.route_per_usd > 0.0)) yr.fail(kv.second["route_per_usd"], "route_per_usd", "must be positive");
+      }
+      disp.mode_per_usd = yr.optional_number(kv.second, "mode_per_usd", 0.0).value_or(disp.mode_per_usd);
       if (disp.mode_per_usd > disp.route_per_usd)
         yr.fail(kv.second["mode_per_usd"], "mode_per_usd",
                 "may not exceed route_per_usd (the choice between modes is at least as dispersed as between routes)");
+      if (kv.second["calibrate"]) disp.calibrate_route = disp.calibrate_mode = false;
       for (const auto& p : yr.text_list(kv.second, "calibrate")) {
         if (p == "route") disp.calibrate_route = true;
         else if (p == "mode") disp.calibrate_mode = true;
@@ -141,6 +159,18 @@ void parse_choice(const YamlReader& yr, const YAML::Node& node, const fs::path& 
         if (!YAML::convert<bool>::decode(cal, k.calibrate)) yr.fail(cal, "calibrate", "expected true or false");
       }
       c.constants.push_back(std::move(k));
+    }
+  }
+  // constant_values: {NAME: USD per TEU}: new values for constants already defined (what `corridor
+  // calibrate` writes, so that the calibrated scenario does not restate their selections).
+  if (const YAML::Node cv = node["constant_values"]) {
+    if (!cv.IsMap()) yr.fail(cv, "constant_values", "expected a mapping of constant name to USD per TEU");
+    for (const auto& kv : cv) {
+      const std::string name = yr.key_text(kv.first);
+      auto it = std::find_if(c.constants.begin(), c.constants.end(), [&](const auto& k) { return k.name == name; });
+      if (it == c.constants.end())
+        yr.fail(kv.first, "constant_values", "no constant named '" + name + "' (define it under constants)");
+      it->usd_per_teu = yr.number(cv, name, -1e9);
     }
   }
 }
@@ -535,8 +565,17 @@ void check_choice(const Scenario& s) {
   const std::string file = c.file.empty() ? s.file.string() : c.file;
   const bool sue = s.freight.method == FreightMethod::stochastic_user_equilibrium;
   auto known = [&](const std::string& name) { return s.find_commodity(name) != nullptr; };
-  for (const auto& [name, d] : c.dispersion)
+  for (const auto& [name, d] : c.dispersion) {
     if (!known(name)) problems.add(d.file, "line " + std::to_string(d.line), "dispersion for unknown commodity '" + name + "'");
+    if (d.same_as.empty()) continue;
+    const auto it = c.dispersion.find(d.same_as);
+    if (it == c.dispersion.end())
+      problems.add(d.file, "line " + std::to_string(d.line), "same_as names '" + d.same_as + "', which has no dispersion");
+    else if (!it->second.same_as.empty())
+      problems.add(d.file, "line " + std::to_string(d.line),
+                   "same_as names '" + d.same_as + "', which takes its dispersion from '" + it->second.same_as +
+                       "' in turn: name that one");
+  }
   for (const auto& [name, v] : c.reliability_usd_per_teu_h)
     if (!known(name)) problems.add(file, "line " + std::to_string(c.line), "reliability_usd_per_teu_h for unknown commodity '" + name + "'");
   for (const auto& k : c.constants)

@@ -65,6 +65,7 @@ struct ChoiceDispersion {
   double mode_per_usd = 0.0;   ///< between nests (main modes); 0: one level (the same as route_per_usd)
   bool calibrate_route = false;  ///< `corridor calibrate` fits route_per_usd
   bool calibrate_mode = false;   ///< ... and mode_per_usd
+  std::string same_as;           ///< another commodity whose dispersion this one takes (then the rest is unused)
   std::string file;
   int line = 0;
 };
@@ -85,6 +86,11 @@ struct ChoiceConstant {
 /// Route and mode choice of the stochastic user equilibrium (`freight: {choice: ...}`).
 struct ChoiceSettings {
   std::map<std::string, ChoiceDispersion> dispersion;  ///< per commodity (every commodity needs one)
+  /// The dispersion a commodity uses: its own, or that of the commodity it is `same_as`.
+  [[nodiscard]] const ChoiceDispersion& dispersion_of(const std::string& commodity) const {
+    const ChoiceDispersion& d = dispersion.at(commodity);
+    return d.same_as.empty() ? d : dispersion.at(d.same_as);
+  }
   bool nests_by_main_mode = true;  ///< nests: main_mode (sea / rail / road / ferry) or none
   double path_size = 1.0;          ///< exponent of the path-size correction; 0: plain logit
   std::size_t routes_per_od = 12;  ///< most routes in an OD's choice set

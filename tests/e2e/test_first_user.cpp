@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <regex>
 #include <sstream>
 
@@ -72,25 +75,49 @@ TEST_CASE("routes that pass no route family's via node are 'other' in od.csv and
   TempDir dir("other");
   const auto r = run_corridor({"run", (kScenarios / "baseline.yaml").string(), "--out", (dir / "r").string()});
   REQUIRE(r.status == 0);
+  // China -> Moscow passes no border of Poland, the Caspian, Suez or the Cape (the bundled families).
   CHECK(std::regex_search(r.out, std::regex("Moscow +other ")));
-  CHECK_THAT(read_file(dir / "r/od.csv"), Contains("CGO,Zhengzhou (Putian),MOW,Moscow,containers,77680.0,77680.0,0.0,other,"));
+  CHECK_THAT(read_file(dir / "r/od.csv"), Contains("CGO,Zhengzhou (Putian),MOW,Moscow,cn_ru,65196.0,65196.0,0.0,other,"));
 }
 
 TEST_CASE("the static baseline names the elements over capacity, their delay, and points to the event simulation", "[e2e]") {
   TempDir dir("saturation");
   const auto r = run_corridor({"run", (kScenarios / "baseline.yaml").string(), "--out", (dir / "r").string()});
   REQUIRE(r.status == 0);
-  CHECK_THAT(r.out, Contains("  KUZ  170%  delay 54.4 h (free flow 24.0 h)"));
-  CHECK_THAT(line_with(r.out, "warning:"), Contains("KUZ at 170%") && Contains("scenarios/baseline_events.yaml"));
   const auto summary = json::parse(read_file(dir / "r/summary.json"));
+  // The calibrated baseline loads Kazakhstan's single-track sections beyond the capacity the dataset
+  // assumes for them (scenarios/README.md, "Calibration"): every such link is on the terminal with the
+  // time the equilibrium charged, as summary.json lists it.
+  const auto& over = summary["kpis"]["links_over_capacity"];
+  REQUIRE(!over.empty());
+  for (const auto& e : over) {
+    const std::string id = e["id"].get<std::string>();
+    INFO(id);
+    const std::string line = line_with(r.out, "  " + id + "  ");
+    REQUIRE(!line.empty());
+    // "  ID  NNN%  time X h (free flow Y h)": summary.json's figures (rounded to 4 and 3 decimals there).
+    int percent = 0;
+    double time_h = 0.0, free_h = 0.0;
+    REQUIRE(std::sscanf(line.c_str() + id.size() + 4, "%d%%  time %lf h (free flow %lf h)", &percent, &time_h, &free_h) == 3);
+    CHECK(std::abs(percent - 100.0 * e["utilization"].get<double>()) <= 0.51);
+    CHECK(time_h == Approx(e["travel_time_h"].get<double>()).margin(0.051));
+    CHECK(free_h == Approx(e["free_flow_travel_time_h"].get<double>()).margin(0.051));
+  }
+  // The warning names the elements more than 10% over, the fullest among them.
+  const auto fullest = std::max_element(over.begin(), over.end(), [](const json& a, const json& b) {
+    return a["utilization"].get<double>() < b["utilization"].get<double>();
+  });
+  REQUIRE((*fullest)["utilization"].get<double>() > 1.1);
+  CHECK_THAT(line_with(r.out, "warning:"), Contains((*fullest)["id"].get<std::string>() + " at ") &&
+                                              Contains("scenarios/baseline_events.yaml"));
   REQUIRE(summary["warnings"].size() == 1);
-  CHECK_THAT(summary["warnings"][0].get<std::string>(), Contains("KUZ at 170%"));
+  CHECK_THAT(summary["warnings"][0].get<std::string>(), Contains("over capacity by more than 10%"));
 
-  // The bundled event-simulation example runs the same routes in time and quotes KUZ's queue.
+  // The bundled event-simulation example runs the same routes in time and points to its node queues.
   const auto e = run_corridor({"run", (kScenarios / "baseline_events.yaml").string(), "--out", (dir / "e").string()});
   INFO(e.err);
   REQUIRE(e.status == 0);
-  CHECK_THAT(line_with(e.out, "warning:"), Contains("In this run's event simulation: KUZ queues up to"));
+  CHECK_THAT(line_with(e.out, "warning:"), Contains("In this run's event simulation:"));
   CHECK(fs::exists(dir / "e/events_nodes.csv"));
 }
 

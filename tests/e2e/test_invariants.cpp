@@ -153,8 +153,15 @@ void check_invariants(const Folder& f, const std::string& label) {
     CHECK(std::to_string(routes.size()) == at(o, "routes_used"));  // I3
     if (routes.empty()) continue;
     double t = 0.0, c = 0.0, m = 0.0, len = 0.0, share = 0.0;
+    // od_routes.csv gives shares to 6 decimals: each route's rounded share moves a mean by up to
+    // 5e-7 x its value.
+    double slack_t = 0.0, slack_c = 0.0, slack_m = 0.0, slack_len = 0.0;
     for (const auto* r : routes) {
       const double s = d(*r, "share");
+      slack_t += 5e-7 * d(*r, "transit_time_h");
+      slack_c += 5e-7 * d(*r, "cost_usd_per_teu");
+      slack_m += 5e-7 * d(*r, "tariffs_and_fees_usd_per_teu");
+      slack_len += 5e-7 * d(*r, "length_km");
       share += s;
       t += s * d(*r, "transit_time_h");
       c += s * d(*r, "cost_usd_per_teu");
@@ -163,11 +170,11 @@ void check_invariants(const Folder& f, const std::string& label) {
       if (at(*r, "route_rank") == "1") CHECK(at(*r, "route") == at(o, "route"));
     }
     CHECK(share == Approx(1.0).margin(1e-5));
-    CHECK(d(o, "transit_time_h") == Approx(t).margin(0.006));               // I3 (od.csv: 2 decimals)
-    CHECK(d(o, "transit_days") == Approx(t / 24.0).margin(0.006));
-    CHECK(d(o, "cost_usd_per_teu") == Approx(c).margin(0.006));
-    CHECK(d(o, "tariffs_and_fees_usd_per_teu") == Approx(m).margin(0.006));
-    CHECK(d(o, "length_km") == Approx(len).margin(0.06));
+    CHECK(d(o, "transit_time_h") == Approx(t).margin(0.006 + slack_t));     // I3 (od.csv: 2 decimals)
+    CHECK(d(o, "transit_days") == Approx(t / 24.0).margin(0.006 + slack_t / 24.0));
+    CHECK(d(o, "cost_usd_per_teu") == Approx(c).margin(0.006 + slack_c));
+    CHECK(d(o, "tariffs_and_fees_usd_per_teu") == Approx(m).margin(0.006 + slack_m));
+    CHECK(d(o, "length_km") == Approx(len).margin(0.06 + slack_len));
     weighted_days += d(o, "assigned_teu_per_year") * t / 24.0;
     worst = std::max(worst, t / 24.0);
   }
@@ -262,7 +269,7 @@ void check_gpkg(const Folder& f, const fs::path& gpkg) {
     for (const char* key : {"transit_time_h", "cost_usd_per_teu", "assigned_teu_per_year"}) {
       INFO("od " << at(o, "origin") << " > " << at(o, "destination") << " " << key);
       if (at(o, key).empty()) CHECK(at(g, key).empty());
-      else CHECK(std::stod(at(g, key)) == Approx(std::stod(at(o, key))).margin(0.006));
+      else CHECK(std::stod(at(g, key)) == Approx(std::stod(at(o, key))).margin(std::string(key).ends_with("_teu_per_year") ? 0.051 : 0.006));
     }
     CHECK(at(g, "route") == at(o, "route"));
   }
@@ -311,10 +318,10 @@ TEST_CASE("the files tell the same truth for every assignment method, Frank-Wolf
   for (const char* freight :
        {"{method: all_or_nothing}", "{method: system_optimum}", "{algorithm: frank_wolfe, relative_gap: 1.0e-5}",
         "{algorithm: conjugate_frank_wolfe, relative_gap: 1.0e-5}", "{algorithm: biconjugate_frank_wolfe, relative_gap: 1.0e-5}",
-        "{method: stochastic_user_equilibrium, choice: {dispersion: {containers: {route_per_usd: 0.003, mode_per_usd: 0.001}}, "
-        "constants: [{name: via_caspian, usd_per_teu: -100, select: {ids: [ALY]}}], reliability_usd_per_teu_h: {containers: 4}}}",
-        "{method: stochastic_user_equilibrium, capacities: hard, unserved_usd_per_teu: 20000, choice: {dispersion: "
-        "{containers: {route_per_usd: 0.003}}}}"}) {
+        "{method: user_equilibrium}",
+        "{method: stochastic_user_equilibrium, choice: {dispersion: {cn_eu: {route_per_usd: 0.003, mode_per_usd: 0.001}}, "
+        "constants: [{name: via_caspian, usd_per_teu: -100, select: {ids: [ALY]}}], reliability_usd_per_teu_h: {cn_eu: 4}}}",
+        "{method: stochastic_user_equilibrium, capacities: hard, unserved_usd_per_teu: 20000}"}) {
     SECTION(freight) {
       const auto file = dir.write("m.yaml", "extends: " + base + "\nname: m\nfreight: " + freight + "\n");
       check_scenario(file, freight);

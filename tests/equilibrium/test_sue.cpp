@@ -217,3 +217,40 @@ TEST_CASE("Sioux Falls: the SUE converges, and as the dispersion grows it reache
     if (theta == 100000.0) CHECK(diff / vmax < 1e-4);
   }
 }
+
+TEST_CASE("Chicago Sketch: the SUE converges, and every OD's route shares are the path-size logit of its route costs",
+          "[sue][tntp]") {
+  const std::string base = std::string(CORRIDOR_SHARED_DATA_DIR) + "/tntp/Chicago-Sketch/ChicagoSketch";
+  if (!std::filesystem::exists(base + "_net.tntp")) {
+    WARN("skipped: " << base << "_net.tntp is absent");
+    return;
+  }
+  const auto p = app::to_assignment_problem(app::read_tntp_network(base + "_net.tntp"), app::read_tntp_trips(base + "_trips.tntp"));
+  SueOptions o;
+  o.classes = {{0.5, 0.0, 1.0}};  // per minute of generalized cost; path size on
+  o.relative_gap = 1e-7;
+  o.penalty_routes = 0;
+  o.max_routes_per_od = 8;
+  o.max_iterations = 500;
+  const auto r = solve_sue(p, o);
+  INFO("gap " << r.relative_gap << " (flows " << r.flow_gap << ") after " << r.iterations << " sweeps");
+  REQUIRE(r.converged);
+  CHECK(r.relative_gap <= 1e-7);
+  // The fixed point itself, independently of the solver's stopping measure: at the final costs each
+  // route's share is PS_r exp(-theta c_r) / sum_k PS_k exp(-theta c_k).
+  double worst = 0.0;
+  std::size_t multi = 0;
+  for (const auto& od : r.od) {
+    if (od.routes.size() < 2 || od.demand <= 0.0) continue;
+    ++multi;
+    double cmin = 1e300;
+    for (const auto& route : od.routes) cmin = std::min(cmin, route.cost);
+    double sum = 0.0;
+    for (const auto& route : od.routes) sum += route.path_size * std::exp(-0.5 * (route.cost - cmin));
+    for (const auto& route : od.routes)
+      worst = std::max(worst, std::abs(route.share - route.path_size * std::exp(-0.5 * (route.cost - cmin)) / sum));
+  }
+  INFO(multi << " ODs with more than one route");
+  CHECK(multi > 1000);
+  CHECK(worst < 1e-3);
+}

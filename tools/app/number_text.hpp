@@ -22,6 +22,14 @@ inline std::string fixed(double x, int decimals) {
 }
 inline std::string fixed(const std::optional<double>& x, int decimals) { return x ? fixed(*x, decimals) : std::string(); }
 
+/// `x` with `digits` significant digits ("" when not finite).
+inline std::string sig(double x, int digits) {
+  if (!std::isfinite(x)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return buf;
+}
+
 /// `x` rounded to `decimals` decimals.
 inline double rounded(double x, int decimals) {
   const double scale = std::pow(10.0, decimals);

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::pair<FolderKind, const char*> kKinds[] = {
-    {FolderKind::run, "run"}, {FolderKind::study, "study"}, {FolderKind::import, "import"}};
+    {FolderKind::run, "run"}, {FolderKind::study, "study"}, {FolderKind::import, "import"},
+    {FolderKind::calibration, "calibration"}};
 
 const char* kind_name(FolderKind kind) {
   for (const auto& [k, name] : kKinds)
@@ -54,6 +55,8 @@ std::string describe(FolderKind kind) {
       return "study folder of corridor batch";
     case FolderKind::import:
       return "folder written by corridor import";
+    case FolderKind::calibration:
+      return "folder written by corridor calibrate";
   }
   return "?";
 }

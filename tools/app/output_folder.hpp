@@ -21,6 +21,7 @@ enum class FolderKind {
   run,     ///< the results folder of `corridor run` (also a kept variant of a study)
   study,   ///< the folder of `corridor batch` (rows, kpis.csv, kept/)
   import,  ///< a network and scenario written by `corridor import`
+  calibration,  ///< the calibrated scenario and fit of `corridor calibrate`
 };
 
 /// "results folder of corridor run", ...

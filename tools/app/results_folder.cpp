@@ -101,7 +101,10 @@ OdTable od_table(const run::Results& res) {
     }
     for (const auto& opt : od.options) {
       if (opt.path) row.insert(row.end(), {opt.path->time_h / 24.0, opt.path->cost_usd_per_teu});
-      else row.insert(row.end(), 2, null);
+      else {
+        row.push_back(null);
+        row.push_back(null);
+      }
     }
     t.rows.push_back(std::move(row));
   }
@@ -289,12 +292,13 @@ ordered_json choice_json(const run::Results& res) {
   j["penalty_routes"] = c.penalty_routes;
   ordered_json disp = ordered_json::object();
   for (const auto& com : s.commodities) {
-    const auto it = c.dispersion.find(com.name);
-    if (it == c.dispersion.end()) continue;
+    if (!c.dispersion.contains(com.name)) continue;
+    const auto& d = c.dispersion_of(com.name);
     const auto rel = c.reliability_usd_per_teu_h.find(com.name);
-    disp[com.name] = {{"route_per_usd", it->second.route_per_usd},
-                      {"mode_per_usd", it->second.mode_per_usd > 0.0 ? it->second.mode_per_usd : it->second.route_per_usd},
+    disp[com.name] = {{"route_per_usd", d.route_per_usd},
+                      {"mode_per_usd", d.mode_per_usd > 0.0 ? d.mode_per_usd : d.route_per_usd},
                       {"reliability_usd_per_teu_h", rel == c.reliability_usd_per_teu_h.end() ? 0.0 : rel->second}};
+    if (!c.dispersion.at(com.name).same_as.empty()) disp[com.name]["same_as"] = c.dispersion.at(com.name).same_as;
   }
   j["dispersion"] = disp;
   ordered_json constants = ordered_json::array();

@@ -31,7 +31,7 @@ monte_carlo:
     - {select: {kind: border}, probability: 0.1, duration_days: {exponential: 15}}
 kpis:
   od_groups:
-    china_europe: {origins: [XIA, CKG, CTU, CGO, YIW], destinations: [DUI, HAM, LCJ, WAW]}
+    china_europe: {origins: [XIA, CKG, CTU, CGO, YIW], destinations: [DUI, HAM, WAW, BUD]}
   bottlenecks: [DOS, MLS, AKX-ALY]
 )";
   const auto load_start = std::chrono::steady_clock::now();

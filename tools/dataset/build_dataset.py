@@ -4,7 +4,6 @@
 Writes (relative to the repository root):
   scenarios/network/nodes.geojson   RFC 7946 FeatureCollection of Points
   scenarios/network/links.geojson   RFC 7946 FeatureCollection of LineStrings
-  scenarios/baseline_demand.csv     westbound baseline OD demand (TEU/year)
 
 Python 3 standard library only.  The output is deterministic: run
 `python3 tools/dataset/build_dataset.py` from the repository root and the
@@ -29,7 +28,6 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT_NODES = os.path.join(ROOT, "scenarios", "network", "nodes.geojson")
 OUT_LINKS = os.path.join(ROOT, "scenarios", "network", "links.geojson")
-OUT_DEMAND = os.path.join(ROOT, "scenarios", "baseline_demand.csv")
 
 # ---------------------------------------------------------------------------
 # 1. Coordinates
@@ -606,6 +604,41 @@ Ziyang         | Ziyang Chengguanzhen      | CN |  108.53232 |  32.51917
 ZiyangSC       | Ziyang                    | CN |  104.64811 |  30.12108
 Zuunkharaa     | Dzüünharaa                | MN |  106.45786 |  48.85229
 Zyrardow       | Żyrardów                  | PL |   20.44599 |  52.04880
+Changsha       | Changsha                  | CN |  112.97087 |  28.19874
+Chenzhou       | Chenzhou                  | CN |  113.03333 |  25.80000
+Dongguan       | Dongguan                  | CN |  113.74866 |  23.01797
+Enshi          | Enshi                     | CN |  109.48333 |  30.30000
+Gevgelija      | Gevgelija                 | MK |   22.50108 |  41.14289
+Guangzhou      | Guangzhou                 | CN |  113.25000 |  23.11667
+Hefei          | Hefei                     | CN |  117.28083 |  31.86389
+Hengyang       | Hengyang                  | CN |  112.61888 |  26.88946
+Jingzhou       | Jingzhou                  | CN |  112.19028 |  30.35028
+Kumanovo       | Kumanovo                  | MK |   21.71585 |  42.13279
+Lamia          | Lamía                     | GR |   22.43350 |  38.89947
+Langfang       | Langfang                  | CN |  116.71471 |  39.52079
+Larisa         | Lárisa                    | GR |   22.42112 |  39.62847
+Leskovac       | Leskovac                  | RS |   21.94611 |  42.99806
+Lichuan        | Lichuan                   | CN |  108.85000 |  30.30000
+LuAn           | Lu’an                     | CN |  116.51688 |  31.73561
+Luohe          | Luohe                     | CN |  114.03261 |  33.57424
+Macheng        | Macheng                   | CN |  115.02213 |  31.18013
+Piraeus        | Piraeus                   | GR |   23.64619 |  37.94203
+QingyuanGD     | Qingyuan                  | CN |  113.03333 |  23.70000
+Shaoguan       | Shaoguan                  | CN |  113.58333 |  24.80000
+Shenzhen       | Shenzhen                  | CN |  114.06830 |  22.54554
+Skopje         | Skopje                    | MK |   21.43141 |  41.99646
+Tanggu         | Tanggu                    | CN |  117.64694 |  39.02111
+Thessaloniki   | Thessaloníki              | GR |   22.93493 |  40.64072
+Veles          | Veles                     | MK |   21.77196 |  41.71719
+Vranje         | Vranje                    | RS |   21.90028 |  42.55139
+Wuhan          | Wuhan                     | CN |  114.26667 |  30.58333
+Xiaogan        | Xiaogan                   | CN |  113.92221 |  30.92689
+Xinyang        | Xinyang                   | CN |  114.06556 |  32.12278
+Xuchang        | Xuchang                   | CN |  113.86299 |  34.03189
+Yichang        | Yichang                   | CN |  111.28472 |  30.71444
+YueyangHN      | Yueyang                   | CN |  113.09481 |  29.37455
+Zhumadian      | Zhumadian                 | CN |  114.02586 |  32.98385
+Zhuzhou        | Zhuzhou                   | CN |  113.15000 |  27.83333
 """
 
 # Our own estimates: key | country | lon | lat | what / why
@@ -750,6 +783,15 @@ s_BLK3         | TR | 39.00  | 42.70  | Black Sea: eastern basin
 s_BLK4         | TR | 35.00  | 43.00  | Black Sea: central
 s_BLK5         | BG | 31.00  | 43.70  | Black Sea: western basin
 s_BLK6         | RO | 29.50  | 44.10  | Black Sea: Constanta approach
+s_PRD1         | CN | 114.30 | 22.05  | sea: south of Hong Kong, Pearl River approach
+s_BOH1         | CN | 119.00 | 38.60  | sea: Bohai Sea
+s_BOH2         | CN | 121.10 | 38.30  | sea: Bohai Strait (Laotieshan channel)
+s_YEL5         | CN | 123.00 | 36.50  | sea: Yellow Sea east of the Shandong peninsula
+s_KAS1         | GR | 26.80  | 35.40  | sea: Kasos Strait (Crete - Karpathos)
+s_AEG1         | GR | 24.50  | 37.00  | sea: southern Cyclades
+s_SAR1         | GR | 23.55  | 37.75  | sea: Saronic Gulf, approach to Piraeus
+s_PEL1         | GR | 22.40  | 36.15  | sea: off Cape Matapan
+s_PEL2         | GR | 23.40  | 36.30  | sea: off Cape Maleas
 """
 
 # Coordinates published in the fact sheet (source tag, not GN):
@@ -828,6 +870,10 @@ ULQ   | Ulanqab (Jining)                        | CN | junction | Jining        
 EHT   | Erenhot (Erlian)                        | CN | border   | Erenhot       | central   | GN;S15
 HRB   | Harbin                                  | CN | junction | Harbin        | china     | GN
 MZL   | Manzhouli                               | CN | border   | Manzhouli     | eastern   | GN;S20
+WUH   | Wuhan (Wujiashan)                       | CN | terminal | Wuhan         | china     | GN;K9
+CAN   | Guangzhou (Dalang)                      | CN | terminal | Guangzhou     | china     | GN;K9
+SZX   | Shenzhen (Yantian / Shekou port)        | CN | port     | Shenzhen      | sea       | GN;K128
+TSN   | Tianjin port (Xingang)                  | CN | port     | Tanggu        | sea       | GN
 # --- Kazakhstan (1520 mm) ---
 DOS   | Dostyk (Druzhba)                        | KZ | border   | @             | northern  | S1;S2;S3;S86
 ALT   | Altynkol / KTZE-Khorgos Gateway         | KZ | border   | ALT_est       | northern  | est;S2;S4;S12
@@ -911,6 +957,8 @@ SIN   | Singapore (liner call)                  | SG | port     | Singapore     
 CMB   | Colombo (liner call)                    | LK | port     | Colombo       | sea       | GN;A-portcall
 SUZ   | Suez Canal (Ismailia)                   | EG | junction | Ismailia      | sea       | GN;O9;A-suez
 CPT   | Cape of Good Hope (sea junction)        | ZA | junction | CPT_est       | sea       | est;O9
+GIB   | Strait of Gibraltar (sea junction)      | ES | junction | s_GIB1        | sea       | est
+PIR   | Piraeus (port)                          | GR | port     | Piraeus       | sea       | GN;K154
 # --- Gas: Central Asia-China gas pipeline (CAGP) and feeders ---
 SMD   | Samandepe / Bagtyyarlyk gas fields      | TM | gas_source | @           | gas_cagp  | est;G2;A-gassplit
 GLK   | Galkynysh gas field                     | TM | gas_source | @           | gas_cagp  | G27;G28;A-gassplit
@@ -959,26 +1007,41 @@ H_GEORGIA = 200.0              # A-handling: Georgian ports ("highest container 
 # time waits on average 19 h * 19 / 2 / 24 = 7.52 h for the window (A-marmaray).
 MARMARAY_WAIT_H = round(19.0 * 19.0 / 2.0 / 24.0, 2)
 
+# Gauge-change yards: the most trains a day (both directions) each has handled, times the TEU per
+# train observed there in 2024 (market_model_2024.md s.2-3): the capacity a 2024 model must respect,
+# since the 2024 volumes passed. Alashankou avg 17/day, peak 24 (2023) [S7][S8], 104 TEU/train [K47];
+# Khorgos max 27/day (2022) [S12][T15] (2024 averaged 23.5 [M55]), 86 TEU/train (35% CRE-EU at 107,
+# 65% CRE-CA at 74 [K50][K2]); Erenhot 18 trains/day in+out (Dec 2020) [S15][S16], 115 TEU/train [M87];
+# Manzhouli peak 28 trains/day handled (2023) [T49], 108 TEU/train [K56].
+TEU_PER_TRAIN_AKU = 104.0
+TEU_PER_TRAIN_HRG = 86.0
+TEU_PER_TRAIN_EHT = 115.0
+TEU_PER_TRAIN_MZL = 108.0
+# Spread of a gauge-change dwell: normal dwell 0.2-3 days (facts s.8), as a uniform spread: sd =
+# 2.8 d / sqrt(12) (A-bordersd).
+GAUGE_DWELL_SD_H = round(2.8 * 24.0 / math.sqrt(12.0), 1)
+
 NODE_ATTRS = {
-    # 1435/1520 transshipment points.  capacity = trains/day x 86 TEU (facts s.8 defaults)
-    "DOS": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=20 * TEU_PER_TRAIN_1520,
-                handling_usd_per_teu=H_GAUGE),
-    "ALT": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=15 * TEU_PER_TRAIN_1520,
-                handling_usd_per_teu=H_GAUGE),
-    "ZUU": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=14 * TEU_PER_TRAIN_1520,
-                handling_usd_per_teu=H_GAUGE),
-    "ZBK": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=8 * TEU_PER_TRAIN_1520,
-                handling_usd_per_teu=H_GAUGE),
-    # Malaszewicze: 2-3 days normal (2018) [S22] -> 48 h (lower end); 16 trains/day (facts s.8)
-    "MLS": dict(dwell_h=48.0, gauge_change=True, capacity_teu_per_day=16 * TEU_PER_TRAIN_1520,
-                handling_usd_per_teu=H_GAUGE),
+    # 1435/1520 transshipment points (capacities both directions, see above)
+    "DOS": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=24 * TEU_PER_TRAIN_AKU,
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
+    "ALT": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=27 * TEU_PER_TRAIN_HRG,
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
+    "ZUU": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=18 * TEU_PER_TRAIN_EHT,
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
+    "ZBK": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=28 * TEU_PER_TRAIN_MZL,
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
+    # Malaszewicze: 2-3 days normal (2018) [S22] -> 48 h (lower end); >20 trains/day, ~450k TEU/yr (2018) [S25]
+    "MLS": dict(dwell_h=48.0, gauge_change=True, capacity_teu_per_day=round(450000 / 365.0, 1),
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
     # Brest (BY side): processing 36 h -> 10 h (2015) [S28]; gauge change is at MLS
     "BRE": dict(dwell_h=10.0, gauge_change=False),
-    # Kuznica/Bruzgi: ~4 trains/day ~ 60k TEU/yr [S25] -> 60000/365
-    "KUZ": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=round(60000 / 365.0, 1),
-                handling_usd_per_teu=H_GAUGE),
+    # Kuznica/Bruzgi: container transshipment 304 TEU/day at Bruzgi [S27] (the ~4 trains/day ~ 60k TEU/yr
+    # of [S25] is older); Svislach-Siemianowka is not a node of its own and travels with KUZ
+    "KUZ": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, capacity_teu_per_day=304.0,
+                handling_usd_per_teu=H_GAUGE, time_sd_h=GAUGE_DWELL_SD_H),
     "AKH": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, handling_usd_per_teu=H_GAUGE,
-                capacity_mt_per_year=5.0),                      # BTK 5 Mt/yr [S73]
+                capacity_mt_per_year=5.0, time_sd_h=GAUGE_DWELL_SD_H),  # BTK 5 Mt/yr [S73]
     "MKM": dict(dwell_h=GAUGE_DWELL_H, gauge_change=True, handling_usd_per_teu=H_GAUGE,
                 capacity_mt_per_year=15.0),                     # CKU design [O1]
     # same-gauge borders (assumption)
@@ -989,7 +1052,7 @@ NODE_ATTRS = {
     # Chinese sides of the gauge-change pairs: the pair's dwell is booked at the gauge-change node
     "AKU": dict(dwell_h=0.0), "HRG": dict(dwell_h=0.0), "EHT": dict(dwell_h=0.0), "MZL": dict(dwell_h=0.0),
     # Marmaray night window
-    "IST": dict(dwell_h=MARMARAY_WAIT_H),
+    "IST": dict(dwell_h=MARMARAY_WAIT_H, capacity_teu_per_day=8 * TEU_PER_TRAIN_1520),  # ~4 freight trains each way a night [K87]
     # Caspian ports: vessel handling protocol <= 30 h per ship; Baku avg 20.1 h (2024) [S65]
     "AKX": dict(dwell_h=30.0, handling_usd_per_teu=H_CASPIAN,
                 capacity_teu_per_day=round(140000 / 365.0, 1)),  # container hub pilot 140k TEU/yr [S56]
@@ -1004,6 +1067,9 @@ NODE_ATTRS = {
     "CND": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
     # deep-sea ports and calls
     "SHA": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
+    "SZX": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
+    "TSN": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
+    "PIR": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
     "LYG": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
     "RTM": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
     "HAM": dict(dwell_h=PORT_DWELL_H, handling_usd_per_teu=H_PORT),
@@ -1073,6 +1139,11 @@ BJS-ULQ | BJS | ULQ | 1435 | china | operational | Huailai Xuanhua Zhangjiakou D
 ULQ-EHT | ULQ | EHT | 1435 | china | operational | Hobor Jier_est | GN;est;A-speedCN;A-costCN
 BJS-HRB | BJS | HRB | 1435 | china | operational | Tianjin Tangshan Qinhuangdao Shanhaiguan Jinzhou Shenyang Siping Changchun | GN;A-speedCN;A-costCN
 HRB-MZL | HRB | MZL | 1435 | china | operational | Daqing Angangxi Zhalantun Yakeshi Hailar | GN;A-speedCN;A-costCN
+CGO-WUH | CGO | WUH | 1435 | china | operational | Xuchang Luohe Zhumadian Xinyang Xiaogan | GN;A-speedCN;A-costCN
+WUH-CAN | WUH | CAN | 1435 | china | operational | YueyangHN Changsha Zhuzhou Hengyang Chenzhou Shaoguan QingyuanGD | GN;A-speedCN;A-costCN
+WUH-NKG | WUH | NKG | 1435 | china | operational | Macheng LuAn Hefei | GN;A-speedCN;A-costCN
+CKG-WUH | CKG | WUH | 1435 | china | operational | Lichuan Enshi Yichang Jingzhou | GN;A-speedCN;A-costCN
+BJS-TSN | BJS | TSN | 1435 | china | operational | Langfang Tianjin | GN;A-speedCN;A-costCN
 # --- border links (1435 to the gauge-change node) ---
 AKU-DOS | AKU | DOS | 1435 | northern | operational | | S2;S3;A-speedCN
 HRG-ALT | HRG | ALT | 1435 | northern | operational | | S2;S4;A-speedCN
@@ -1143,6 +1214,7 @@ SOF-BEG | SOF | BEG | 1435 | europe | operational | Dragoman DimitrovgradRS Piro
 EDI-SOF | EDI | SOF | 1435 | europe | operational | Svilengrad Harmanli DimitrovgradBG Chirpan Plovdiv Pazardzhik Septemvri Ihtiman | GN;A-speedEU;A-costEU
 CND-BUH | CND | BUH | 1435 | europe | operational | Medgidia Cernavoda Fetesti Lehliu | GN;A-speedEU;A-costEU
 BUH-BUD | BUH | BUD | 1435 | europe | operational | Ploiesti Brasov Sighisoara Medias Blaj AlbaIulia Deva Arad Curtici Bekescsaba Szolnok Cegled | GN;A-speedEU;A-costEU
+PIR-BEG | PIR | BEG | 1435 | europe | operational | Lamia Larisa Thessaloniki Gevgelija Veles Skopje Kumanovo Vranje Leskovac Nis Aleksinac Paracin Jagodina SmPalanka Mladenovac | GN;A-speedEU;A-costEU
 # --- Turkiye (1435) ---
 IST-EDI | IST | EDI | 1435 | middle | operational | Halkali Cerkezkoy Muratli Luleburgaz Babaeski | GN;S81;A-speedTR;A-costTR
 ANK-IST | ANK | IST | 1435 | middle | operational | Sincan Polatli Eskisehir Bozuyuk Bilecik Osmaneli Adapazari Izmit Gebze | GN;A-speedTR;A-costTR
@@ -1187,6 +1259,53 @@ RAIL_EXTRA = {
     "TRG-KHG": dict(capacity_mt_per_year=15.0),
 }
 
+# Section capacities: trains per day per direction and TEU per train (market_model_2024.md s.3).
+# Published where found, else the standard figures of s.3b (A-sectioncap): a "pair" is one train
+# each way; single-track trains/day are both directions together, so per direction half.
+TEU_PER_TRAIN_CN = 110.0                 # 55 FEU domestic CRE trains [T11][K7]
+CAP_SINGLE = (12.0, "M67")               # single 1520, before upgrades: 12 pairs/day (Dostyk-Moiynty 2024)
+CAP_SINGLE_MOD = (12.5, "K60")           # single, modernised: 25 trains/day
+CAP_DOUBLE = (60.0, "M67")               # double: 60 pairs/day (Dostyk-Moiynty design after doubling)
+RAIL_CAPACITY = {
+    "DOS-AKT": CAP_SINGLE, "AKT-MOI": CAP_SINGLE,                 # single in 2024, doubled Sep 2025 [M67]
+    "ALA-SHU": (68.0, "K72"),                                      # 45 -> 68 pairs/day after doubling
+    "ZHZ-SAK": (4.0, "K60"),                                       # 8 trains/day (before modernisation)
+    "BEY-MNG": CAP_SINGLE, "MNG-AKX": CAP_SINGLE, "MNG-KRK": CAP_SINGLE,  # single (Beyneu-Mangistau)
+    "BRE-MLS": (16.0, "K64"),                                      # up to 16 broad-gauge pairs/day
+}
+DOUBLE_TRACK = {  # double track by the fact sheet (s.3a), or assumed double where it says std double
+    "URC-JNH", "JNH-AKU", "LZH-WUW", "WUW-JYG", "JYG-HMI", "HMI-TRP", "TRP-URC",
+    "UUD-NSK", "NSK-OMS", "OMS-PPK", "OMS-YEK", "PPK-YEK", "YEK-MOW", "CHT-UUD",
+    "MOW-MSQ", "MSQ-BAR", "BAR-BRE",
+}
+
+
+# China's lines east of Lanzhou and the EU's mainlines carry no container capacity here: the fact sheet
+# names no limit they set on the corridor, and the ports' hinterland traffic that shares them travels
+# mostly by road and water [K184], which the network does not model (a rail capacity there would
+# squeeze traffic that in reality takes the road). The Lanxin line and Xinjiang's lines carry the
+# corridor's trains and have capacities.
+CN_CORRIDOR_LINES = {"LZH-WUW", "WUW-JYG", "JYG-HMI", "HMI-TRP", "TRP-URC", "URC-JNH", "JNH-AKU", "JNH-HRG",
+                     "TRP-KRL", "KRL-AKS", "AKS-KHG", "MKM-TRG", "TRG-KHG"}
+SINGLE_CN = {"JNH-HRG", "TRP-KRL", "KRL-AKS", "AKS-KHG", "MKM-TRG", "TRG-KHG"}  # single track
+
+
+def rail_capacity(lid, gauge, ccs):
+    """(trains per day per direction, TEU per train, source tag) of a rail link; None for border links
+    (their gauge-change yard is the limit) and for lines without a container capacity (above)."""
+    if lid in ("AKU-DOS", "HRG-ALT", "EHT-ZUU", "MZL-ZBK"):
+        return None
+    if gauge == 1435 and (set(ccs) <= EU_CC or (set(ccs) <= {"CN", "KG"} and lid not in CN_CORRIDOR_LINES)):
+        return None
+    teu = TEU_PER_TRAIN_CN if gauge == 1435 and set(ccs) <= {"CN", "KG"} else TEU_PER_TRAIN_1520
+    if lid in RAIL_CAPACITY:
+        trains, tag = RAIL_CAPACITY[lid]
+    elif lid in DOUBLE_TRACK or (gauge == 1435 and lid not in SINGLE_CN):
+        trains, tag = CAP_DOUBLE
+    else:
+        trains, tag = CAP_SINGLE_MOD
+    return trains, teu, tag
+
 # Speeds (km/day -> km/h).  By gauge and country of each segment.
 KMD = lambda km_per_day: km_per_day / 24.0
 SPEED_1520_DEFAULT = KMD(1000.0)   # facts s.8 default 1,000 km/day [S87][S14][S28]
@@ -1195,7 +1314,7 @@ SPEED_DOS_MOI = KMD(800.0)         # Dostyk-Moiynty current service speed 800 km
 SPEED_1435_CN = KMD(1000.0)        # A-speedCN
 SPEED_1435_EU = KMD(600.0)         # A-speedEU
 SPEED_1435_TR = KMD(600.0)         # A-speedTR
-EU_CC = {"PL", "DE", "NL", "AT", "CZ", "HU", "RS", "BG", "RO"}
+EU_CC = {"PL", "DE", "NL", "AT", "CZ", "HU", "RS", "BG", "RO", "GR", "MK"}
 TR_CC = {"TR", "GE"}   # 1435 track in Georgia = the BTK standard-gauge stub Akhalkalaki-Kars
 SLOW_DOS_MOI = {"DOS-AKT", "AKT-MOI"}
 
@@ -1208,14 +1327,25 @@ ERAI_PATH = ["DOS-AKT", "AKT-MOI", "MOI-ZRK", "ZRK-KGF", "KGF-NQZ", "NQZ-PPK", "
              "YEK-MOW", "MOW-MSQ", "MSQ-BAR", "BAR-BRE"]
 RATE_EU = 0.50      # A-costEU
 RATE_TR = 0.40      # A-costTR
-# China (A-costCN) and Caucasus 1520 (A-costCAU) use the ERAI per-km rate as proxy.
+# China 1435 (A-costCN): the NDRC container rate of 2008, the last published, CNY 1.0374 per 20-ft
+# box-km [K179] (its fixed CNY 219 per box is paid once by every route from an origin and is left
+# out), at CNY 7.116 per USD, the rate implied by China's 2024 exports in both currencies [K127].
+CNY_PER_USD_2024 = 25.4545 / 3.5772
+RATE_CN = 1.0374 / CNY_PER_USD_2024
+# Caucasus 1520 (A-costCAU) uses the ERAI per-km rate as proxy.
 
 # Sea and ferry: id | from | to | mode | corridor | waypoints | src
 SEA_TABLE = r"""
 SHA-SIN | SHA | SIN | sea   | sea    | s_ECS1 s_ECS2 s_ECS3 s_TWS1 s_TWS2 s_SCS1 s_SCS2 s_SCS3 s_SCS4 s_SCS5 s_SCS6 s_SGS1 s_SGS2 | GN;est;O9;O10;A-seacost;A-sailings
 SIN-CMB | SIN | CMB | sea   | sea    | s_MAL1 s_MAL2 s_MAL3 s_MAL4 s_MAL5 s_MAL6 s_AND1 s_BOB1 s_BOB2 s_LKA1 s_LKA2 | GN;est;O9;A-seacost
 CMB-SUZ | CMB | SUZ | sea   | sea    | s_LKA3 s_IND1 s_ARB1 s_ARB2 s_ARB3 s_GOA1 s_GOA2 s_GOA3 s_GOA4 s_BAB1 s_RED1 s_RED2 s_RED3 s_RED4 s_RED5 s_GOS1 s_GOS2 Suez s_SUZ1 | GN;est;O9;A-seacost
-SUZ-RTM | SUZ | RTM | sea   | sea    | Qantara PortSaid s_MED0 s_MED1 s_MED2 s_MED3 s_MED4 s_MED5 s_MED6 s_MED7 s_MED8 s_MED9 s_GIB0 s_GIB1 s_GIB2 s_ATL1 s_ATL2 s_ATL3 s_BIS1 s_ENG1 s_ENG2 s_ENG3 s_DOV1 s_NSE1 s_NSE2 | GN;est;O9;A-seacost
+SUZ-GIB | SUZ | GIB | sea   | sea    | Qantara PortSaid s_MED0 s_MED1 s_MED2 s_MED3 s_MED4 s_MED5 s_MED6 s_MED7 s_MED8 s_MED9 s_GIB0 | GN;est;O9;A-seacost
+GIB-RTM | GIB | RTM | sea   | sea    | s_GIB2 s_ATL1 s_ATL2 s_ATL3 s_BIS1 s_ENG1 s_ENG2 s_ENG3 s_DOV1 s_NSE1 s_NSE2 | GN;est;O9;A-seacost
+CPT-GIB | CPT | GIB | sea   | sea    | s_SAT1 s_SAT2 s_SAT3 s_SAT4 s_NAT1 s_NAT2 s_NAT3 s_NAT4 s_GIB2 | est;O9;A-seacost
+SUZ-PIR | SUZ | PIR | sea   | sea    | Qantara PortSaid s_MED0 s_MED1 s_KAS1 s_AEG1 s_SAR1 | GN;est;A-seacost
+GIB-PIR | GIB | PIR | sea   | sea    | s_GIB0 s_MED9 s_MED8 s_MED7 s_MED6 s_MED5 s_MED4 s_MED3 s_PEL1 s_PEL2 s_SAR1 | est;A-seacost
+SZX-SIN | SZX | SIN | sea   | sea    | s_PRD1 s_SCS2 s_SCS3 s_SCS4 s_SCS5 s_SCS6 s_SGS1 s_SGS2 | GN;est;A-seacost;A-sailings
+TSN-SIN | TSN | SIN | sea   | sea    | s_BOH1 s_BOH2 s_YEL5 s_YEL3 s_ECS1 s_ECS2 s_ECS3 s_TWS1 s_TWS2 s_SCS1 s_SCS2 s_SCS3 s_SCS4 s_SCS5 s_SCS6 s_SGS1 s_SGS2 | GN;est;A-seacost;A-sailings
 CMB-CPT | CMB | CPT | sea   | sea    | s_LKA3 s_IO1 s_IO2 s_IO3 s_IO4 s_IO5 s_IO6 s_IO7 | GN;est;O9;A-seacost
 CPT-RTM | CPT | RTM | sea   | sea    | s_SAT1 s_SAT2 s_SAT3 s_SAT4 s_NAT1 s_NAT2 s_NAT3 s_NAT4 s_ATL3 s_BIS1 s_ENG1 s_ENG2 s_ENG3 s_DOV1 s_NSE1 s_NSE2 | GN;est;O9;A-seacost
 RTM-HAM | RTM | HAM | sea   | sea    | s_NSE3 s_NSE4 s_NSE5 s_NSE6 s_ELB1 s_ELB2 | GN;est;A-seacost;A-sailings
@@ -1231,25 +1361,57 @@ KN = 1.852
 SEA_SPEED_MAINLINE = 16.0 * KN      # 16 kn [O9]
 FERRY_SPEED_ASCO = 14.0 * KN        # ASCO Ro-Pax 14 kn [S69]
 FERRY_SPEED_TMB = 306.0 / 12.0      # ~306 km route in ~12 h [S70]
-SEA_USD_PER_TEU_SHA_RTM = 800.0     # A-seacost: Shanghai-Rotterdam via Suez, per TEU
-SEA_MAINLINE_PATH = ["SHA-SIN", "SIN-CMB", "CMB-SUZ", "SUZ-RTM"]
+# A-seacost: Shanghai-Rotterdam in 2024, when the mainline loops sailed round the Cape [M9]: the WCI
+# spot average of 2024, about 4,242 USD/FEU = 2,121 USD/TEU (MV s.1c, derived from [M17]-[M28]),
+# spread per km over the Cape routing; every ocean and feeder leg is priced at that rate per km.
+SEA_USD_PER_TEU_SHA_RTM = 4242.0 / 2.0
+SEA_MAINLINE_PATH = ["SHA-SIN", "SIN-CMB", "CMB-CPT", "CPT-RTM"]
+# A-seasd: Asia-North Europe schedule reliability in 2024: 43.2% on time, late vessels 3.9-4.1 days
+# late [K115]-[K117]. With 57% late by an exponential 4 days on average, the arrival delay has sd
+# sqrt(0.57 x 2 x 4^2 - (0.57 x 4)^2) = 3.6 days over the whole SHA->RTM voyage; each deep-sea leg
+# carries the share of that variance its length has (sd grows with the square root of length).
+SEA_VOYAGE_SD_H = 24.0 * math.sqrt(0.57 * 2.0 * 16.0 - (0.57 * 4.0) ** 2)
+DEEP_SEA_LEGS = {"SHA-SIN", "SIN-CMB", "CMB-SUZ", "SUZ-GIB", "GIB-RTM", "CMB-CPT", "CPT-RTM", "CPT-GIB",
+                 "SUZ-PIR", "GIB-PIR", "SZX-SIN", "TSN-SIN"}
+# A-caspiansd: the Caspian wait of 1-7 days (facts s.8) as a uniform spread: sd = 6 d / sqrt(12).
+CASPIAN_WAIT_SD_H = round(6.0 * 24.0 / math.sqrt(12.0), 1)
 CASPIAN_WAIT_H = 96.0               # facts s.8: 1-7 d waiting -> midpoint 4 d (A-caspianwait)
 SEA_ATTRS = {
     "SHA-SIN": dict(speed_kmh=SEA_SPEED_MAINLINE, sailings_per_week=7),   # A-sailings
     "SIN-CMB": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
     "CMB-SUZ": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
-    "SUZ-RTM": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "SUZ-GIB": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "GIB-RTM": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "CPT-GIB": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "SUZ-PIR": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "GIB-PIR": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
+    "SZX-SIN": dict(speed_kmh=SEA_SPEED_MAINLINE, sailings_per_week=7),
+    "TSN-SIN": dict(speed_kmh=SEA_SPEED_MAINLINE, sailings_per_week=7),
     "CMB-CPT": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
     "CPT-RTM": dict(speed_kmh=SEA_SPEED_MAINLINE, wait_h=0.0),
     "RTM-HAM": dict(speed_kmh=SEA_SPEED_MAINLINE, sailings_per_week=7),
     "LYG-SHA": dict(speed_kmh=SEA_SPEED_MAINLINE, sailings_per_week=7),
-    "AKX-ALY": dict(speed_kmh=FERRY_SPEED_ASCO, wait_h=CASPIAN_WAIT_H, cost_usd_per_teu=400.0,
+    "AKX-ALY": dict(speed_kmh=FERRY_SPEED_ASCO, wait_h=CASPIAN_WAIT_H, time_sd_h=CASPIAN_WAIT_SD_H, cost_usd_per_teu=400.0,
                     capacity_teu_per_day=round(89000 / 365.0, 1)),          # 89k TEU/yr [S66]
-    "KRK-ALY": dict(speed_kmh=FERRY_SPEED_ASCO, wait_h=CASPIAN_WAIT_H, cost_usd_per_teu=500.0),
-    "TMB-ALY": dict(speed_kmh=FERRY_SPEED_TMB, wait_h=CASPIAN_WAIT_H, cost_usd_per_teu=500.0),
+    "KRK-ALY": dict(speed_kmh=FERRY_SPEED_ASCO, wait_h=CASPIAN_WAIT_H, time_sd_h=CASPIAN_WAIT_SD_H, cost_usd_per_teu=500.0),
+    "TMB-ALY": dict(speed_kmh=FERRY_SPEED_TMB, wait_h=CASPIAN_WAIT_H, time_sd_h=CASPIAN_WAIT_SD_H, cost_usd_per_teu=500.0),
     "POT-CND": dict(speed_kmh=FERRY_SPEED_ASCO, sailings_per_week=2, cost_usd_per_teu=400.0),
     "BUS-CND": dict(speed_kmh=FERRY_SPEED_ASCO, sailings_per_week=2, cost_usd_per_teu=400.0),
 }
+
+# Port access by road: coastal zones reach their port by truck (hinterland split truck ~85%, rail
+# ~1.5% [K184]). id | from | to | waypoints | src. Road links carry no capacity.
+ROAD_TABLE = r"""
+CAN-SZX | CAN | SZX | Dongguan | GN;K184;R48;R7;A-roadCN
+NKG-SHA | NKG | SHA | Zhenjiang Changzhou Wuxi SuzhouJS Kunshan | GN;K184;R48;R7;A-roadCN
+YIW-SHA | YIW | SHA | Zhuji Xiaoshan Jiaxing | GN;K184;R48;R7;A-roadCN
+BJS-TSN-R | BJS | TSN | Langfang Tianjin | GN;K184;R48;R7;A-roadCN
+"""
+# A-roadCN: China's trucks in CAREC's corridor monitoring of 2023 [R48]: USD 2,042 per 500 km for a
+# 20-t load, 4.08 USD per truck-km (road_and_oil.md, derived), for one FEU = 2 TEU per truck: 2.04
+# USD/TEU-km; speed with delay 31.4 km/h [R48][R7] (stops, tolls and city traffic included).
+ROAD_SPEED_KMH = 31.4
+ROAD_USD_PER_TEU_KM = 2042.0 / 500.0 / 2.0
 
 # Pipelines: id | from | to | line | corridor | status | waypoints | src
 PIPE_TABLE = r"""
@@ -1521,7 +1683,7 @@ def rail_segment_rate(gauge, cc, rate_1520):
         return RATE_TR
     if cc in EU_CC:
         return RATE_EU
-    return rate_1520            # China: ERAI proxy (A-costCN)
+    return RATE_CN              # China (A-costCN)
 
 
 def segments_by_cc(coords, ccs):
@@ -1581,6 +1743,10 @@ def build_links(nodes):
         else:
             cost = cost_geo
         p["cost_usd_per_teu"] = round(cost, 1)
+        cap = rail_capacity(lid, gauge, ccs)
+        if cap:
+            p["trains_per_day"], p["teu_per_train"] = cap[0], cap[1]
+            src += ";" + cap[2] + ";A-sectioncap"
         p.update(RAIL_EXTRA.get(lid, {}))
         p["src"] = split_src(src)
         add(lid, p, coords)
@@ -1592,6 +1758,7 @@ def build_links(nodes):
         sea_geo[lid] = geometry(nodes, frm, to, wps)[0]
     main_km = sum(poly_km(sea_geo[l]) for l in SEA_MAINLINE_PATH)
     sea_rate = SEA_USD_PER_TEU_SHA_RTM / main_km
+    sd_per_sqrt_km = SEA_VOYAGE_SD_H / math.sqrt(main_km)
     for lid, frm, to, mode, corridor, wps, src in sea_rows:
         coords = sea_geo[lid]
         a = dict(SEA_ATTRS[lid])
@@ -1600,8 +1767,21 @@ def build_links(nodes):
         p["speed_kmh"] = round(a.pop("speed_kmh"), 2)
         if "cost_usd_per_teu" not in a:
             a["cost_usd_per_teu"] = round(poly_km(coords) * sea_rate, 1)
+        if lid in DEEP_SEA_LEGS:
+            a["time_sd_h"] = round(sd_per_sqrt_km * math.sqrt(poly_km(coords)), 1)
+            src += ";K115;A-seasd"
+        elif "time_sd_h" in a:
+            src += ";A-caspiansd"
         p.update(a)
         p["src"] = split_src(src)
+        add(lid, p, coords)
+
+    # port access roads
+    for lid, frm, to, wps, src in parse_table(ROAD_TABLE, 5):
+        coords = geometry(nodes, frm, to, wps)[0]
+        p = {"id": lid, "from": frm, "to": to, "mode": "road", "corridor": "china", "status": "operational",
+             "directed": False, "speed_kmh": ROAD_SPEED_KMH,
+             "cost_usd_per_teu": round(poly_km(coords) * ROAD_USD_PER_TEU_KM, 1), "src": split_src(src)}
         add(lid, p, coords)
 
     # pipelines
@@ -1679,18 +1859,6 @@ def write_text(path, text):
     os.replace(tmp, path)
 
 
-def write_demand(path, rows):
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["origin", "destination", "commodity", "teu_per_year"])
-    for r in rows:
-        w.writerow(r)
-    write_text(path, buf.getvalue())
-
-# ---------------------------------------------------------------------------
-# 8. Checks
-# ---------------------------------------------------------------------------
-
 def check(nodes, links, demand):
     errors = []
     E = errors.append
@@ -1732,6 +1900,9 @@ def check(nodes, links, demand):
                 E("%s: rail link without speed_kmh" % lid)
             for end in ("from", "to"):
                 rail_gauges.setdefault(p[end], set()).add(p["gauge_mm"])
+        elif mode == "road":
+            if not p.get("speed_kmh"):
+                E("%s: road link without speed_kmh" % lid)
         elif mode in ("sea", "ferry"):
             if not p.get("speed_kmh"):
                 E("%s: %s link without speed_kmh" % (lid, mode))
@@ -1796,9 +1967,9 @@ def check(nodes, links, demand):
     # (b2) Middle Corridor all-rail after Baku: through ALY then IST, no Black Sea or ocean leg;
     # (c) sea: through SUZ avoiding BRE/ALY/MOW.  Each path is simple (no node repeated).
     routes = {
-        "a_north_BRE": (["BRE"], set()),
-        "b_middle_ALY": (["ALY"], {"BRE", "MOW"}),
-        "b2_middle_ALY_IST": (["ALY", "IST"], {"BRE", "MOW", "SUZ", "CPT", "CND", "POT", "BUS"}),
+        "a_north_BRE": (["BRE"], {"SUZ", "CPT"}),
+        "b_middle_ALY": (["ALY"], {"BRE", "MOW", "SUZ", "CPT"}),
+        "b2_middle_ALY_IST": (["ALY", "IST"], {"BRE", "MOW", "SUZ", "CPT", "CND", "POT", "BUS", "PIR", "GIB"}),
         "c_sea_SUZ": (["SUZ"], {"BRE", "ALY", "MOW"}),
     }
     paths = {}
@@ -1875,10 +2046,9 @@ def main(argv):
     paths = check(nodes, links, demand)
     write_collection(OUT_NODES, nodes, "Point")
     write_collection(OUT_LINKS, links, "LineString")
-    write_demand(OUT_DEMAND, demand)
     if "--summary" in argv:
         summary(nodes, links, info, dinfo, paths)
-    print("wrote %d nodes, %d links, %d demand rows; checks passed" % (len(nodes), len(links), len(demand)))
+    print("wrote %d nodes, %d links; routes of %d CRE OD pairs checked (the demand itself: build_market.py)" % (len(nodes), len(links), len(demand)))
 
 
 if __name__ == "__main__":
