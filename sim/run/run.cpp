@@ -104,7 +104,10 @@ Results run_scenario(scenario::Scenario s, network::Network net, const Options& 
   const RunSettings settings = read_run_settings(s);
   scenario::check_against(s, net);
   scenario::apply_edits(s, net);
-  if (!options.route_families) s.route_families.clear();
+  // Route families only add comparison columns to a user equilibrium; the stochastic one seeds every
+  // OD's choice set with their routes, so they stay (a batch row must equal corridor run's answer).
+  if (!options.route_families && s.freight.method != scenario::FreightMethod::stochastic_user_equilibrium)
+    s.route_families.clear();
 
   Results res;
   // The gas network first: it is fast, and a gas network without a steady state fails the run early.

@@ -333,6 +333,12 @@ TEST_CASE("a batch row equals the summary of its kept folder and of corridor run
   REQUIRE(run_corridor({"batch", study.string(), "--out", (dir / "b").string(), "-q"}).status == 0);
   const auto rows = read_csv(dir / "b/kpis.csv");
   REQUIRE(rows.size() == 4);
+  // The same study keeping nothing (rows solved without the extras of a kept folder) gives the same rows.
+  std::string unkept_text = read_file(study);
+  unkept_text.replace(unkept_text.find("keep: all"), 9, "keep: []");
+  const auto unkept = dir.write("unkept.yaml", unkept_text);
+  REQUIRE(run_corridor({"batch", unkept.string(), "--out", (dir / "u").string(), "-q"}).status == 0);
+  CHECK(read_csv(dir / "u/kpis.csv") == rows);
   const auto& header = rows[0];
   auto column = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
