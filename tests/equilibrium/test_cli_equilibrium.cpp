@@ -272,3 +272,55 @@ TEST_CASE("corridor import tntp: Chicago Sketch with its toll and length weights
   CHECK(checked > 2000);
   CHECK(off == 0);
 }
+
+TEST_CASE("corridor import tntp: node ids without links are left out and said, and the length unit of the metadata is "
+          "honoured", "[e2e][equilibrium][tntp]") {
+  TempDir dir("tntp-gaps");
+  // Zones 1, 2 and 3; zone 3 has no link (a gap in the numbering), node 5 neither; node 4 is a junction.
+  // Lengths in feet, as the original header says.
+  dir.write("gap_net.tntp", "<NUMBER OF ZONES> 3\n<NUMBER OF NODES> 5\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 4\n"
+                            "<ORIGINAL HEADER>~ init node term node capacity length (ft) fftt (min) B power\n"
+                            "<END OF METADATA>\n"
+                            "~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n"
+                            "1 4 1000 5280 6 0.15 4 0 0 1 ;\n4 1 1000 5280 6 0.15 4 0 0 1 ;\n"
+                            "4 2 1000 10560 6 0.15 4 0 0 1 ;\n2 4 1000 10560 6 0.15 4 0 0 1 ;\n");
+  dir.write("gap_trips.tntp", "<NUMBER OF ZONES> 3\n<TOTAL OD FLOW> 160.0\n<END OF METADATA>\n\n"
+                              "Origin 1\n 2 : 100.0; 3 : 50.0;\n\nOrigin 2\n 1 : 10.0;\n");
+  auto r = run_corridor({"import", "tntp", (dir / "gap_net.tntp").string(), (dir / "gap_trips.tntp").string(), "--out",
+                         (dir / "g").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("Imported 3 nodes") && Contains("lengths in feet"));
+  CHECK_THAT(r.out, Contains("Left out 2 node ids that no link uses (3, 5) and their 1 OD entries (50.000 per hour)"));
+  CHECK_THAT(read_file(dir / "g/scenario.yaml"), Contains("# Lengths: the file's in feet (metadata <ORIGINAL HEADER>)"));
+  const auto links = nlohmann::json::parse(read_file(dir / "g/links.geojson"));
+  for (const auto& f : links["features"]) {
+    const std::string id = f["properties"]["id"];
+    CHECK(f["properties"]["length_km"].get<double>() == Approx(id == "1-4" || id == "4-1" ? 1.609344 : 3.218688).epsilon(1e-9));
+  }
+  // What it wrote runs.
+  r = run_corridor({"run", (dir / "g/scenario.yaml").string(), "--out", (dir / "out").string(), "--quiet"});
+  INFO(r.err);
+  CHECK(r.status == 0);
+
+  // A <LENGTH UNITS> line wins; a unit it does not know is an error naming the file; no unit: miles, said.
+  dir.write("km_net.tntp", "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 1\n"
+                           "<LENGTH UNITS> km\n<END OF METADATA>\n1 2 1000 2.5 6 0.15 4 0 0 1 ;\n");
+  dir.write("km_trips.tntp", "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 1.0\n<END OF METADATA>\nOrigin 1\n 2 : 1.0;\n");
+  r = run_corridor({"import", "tntp", (dir / "km_net.tntp").string(), (dir / "km_trips.tntp").string(), "--out", (dir / "k").string()});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("lengths in km)"));
+  CHECK(nlohmann::json::parse(read_file(dir / "k/links.geojson"))["features"][0]["properties"]["length_km"].get<double>() ==
+        Approx(2.5));
+  dir.write("bad_net.tntp", "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 1\n"
+                            "<LENGTH UNITS> furlongs\n<END OF METADATA>\n1 2 1000 2.5 6 0.15 4 0 0 1 ;\n");
+  r = run_corridor({"import", "tntp", (dir / "bad_net.tntp").string(), (dir / "km_trips.tntp").string(), "--out", (dir / "b").string()});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("bad_net.tntp: metadata <LENGTH UNITS>: unknown length unit 'furlongs'"));
+  CHECK_FALSE(fs::exists(dir / "b"));
+  dir.write("plain_net.tntp", "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 1\n"
+                              "<END OF METADATA>\n1 2 1000 2.5 6 0.15 4 0 0 1 ;\n");
+  r = run_corridor({"import", "tntp", (dir / "plain_net.tntp").string(), (dir / "km_trips.tntp").string(), "--out", (dir / "p").string()});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("lengths in miles, the TNTP convention: the file states no unit"));
+}

@@ -1,6 +1,7 @@
 #include "tools/app/tntp.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -294,6 +295,61 @@ freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const T
   return p;
 }
 
+TntpLengthUnit tntp_length_unit(const TntpNetwork& net) {
+  TntpLengthUnit u;
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  auto set = [&](std::string unit, const std::string& source) {
+    unit = lower(unit);
+    while (!unit.empty() && (unit.back() == ' ' || unit.back() == '.')) unit.pop_back();
+    while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    static const std::map<std::string, std::pair<std::string, double>> known{
+        {"mi", {"miles", 1.609344}},      {"mile", {"miles", 1.609344}},      {"miles", {"miles", 1.609344}},
+        {"ft", {"feet", 0.0003048}},      {"feet", {"feet", 0.0003048}},      {"foot", {"feet", 0.0003048}},
+        {"km", {"km", 1.0}},              {"kilometers", {"km", 1.0}},        {"kilometres", {"km", 1.0}},
+        {"m", {"metres", 0.001}},         {"meters", {"metres", 0.001}},      {"metres", {"metres", 0.001}},
+        {"meter", {"metres", 0.001}},     {"metre", {"metres", 0.001}}};
+    const auto it = known.find(unit);
+    if (it == known.end())
+      throw InputError(net.file, "metadata <" + source + ">",
+                       "unknown length unit '" + unit + "' (expected miles, feet, km or metres)");
+    u.name = it->second.first;
+    u.km = it->second.second;
+    u.stated = true;
+    u.source = source;
+  };
+  if (const auto it = net.metadata.find("LENGTH UNITS"); it != net.metadata.end()) {
+    set(it->second, "LENGTH UNITS");
+    return u;
+  }
+  if (const auto it = net.metadata.find("ORIGINAL HEADER"); it != net.metadata.end()) {
+    const std::string h = lower(it->second);
+    const auto at = h.find("length");
+    if (at != std::string::npos) {
+      std::size_t i = at + 6;
+      while (i < h.size() && (h[i] == ' ' || h[i] == '\t')) ++i;
+      if (i < h.size() && (h[i] == '(' || h[i] == '[')) {
+        const char close = h[i] == '(' ? ')' : ']';
+        const auto end = h.find(close, i);
+        if (end != std::string::npos) set(h.substr(i + 1, end - i - 1), "ORIGINAL HEADER");
+      }
+    }
+  }
+  return u;
+}
+
+namespace {
+/// "3, 7, 148" (the first 10, then "and N more").
+std::string id_list(const std::vector<std::size_t>& ids) {
+  std::string s;
+  for (std::size_t k = 0; k < ids.size() && k < 10; ++k) s += (k ? ", " : "") + std::to_string(ids[k]);
+  if (ids.size() > 10) s += " and " + std::to_string(ids.size() - 10) + " more";
+  return s;
+}
+}  // namespace
+
 int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   namespace fs = std::filesystem;
   for (const auto& f : {options.network, options.trips, options.nodes})
@@ -301,6 +357,17 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   const TntpNetwork net = read_tntp_network(options.network);
   const TntpTrips trips = read_tntp_trips(options.trips);
   to_assignment_problem(net, trips, options.weights).validate();  // the solver's checks, before writing
+  const TntpLengthUnit unit = tntp_length_unit(net);
+
+  // Node ids that no link uses (gaps in a zone or node numbering) are left out: a network node needs a
+  // link. Their demand, if any, cannot travel and is left out too, and both are said.
+  std::vector<char> linked(net.nodes + 1, 0);
+  for (const auto& l : net.links) linked[l.from] = linked[l.to] = 1;
+  std::vector<std::size_t> dropped;
+  for (std::size_t i = 1; i <= net.nodes; ++i)
+    if (!linked[i]) dropped.push_back(i);
+  double dropped_flow = 0.0;
+  std::size_t dropped_ods = 0;
 
   // Positions: the node file's, as lon/lat when they look like it, else scaled into a 1-degree box at
   // (0, 0) keeping the relative layout; without a node file a square grid of 0.01-degree steps.
@@ -330,6 +397,7 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
 
   std::vector<geo::Feature> nodes, links;
   for (std::size_t i = 1; i <= net.nodes; ++i) {
+    if (!linked[i]) continue;
     geo::Feature f;
     f.set("id", std::to_string(i));
     f.set("name", (i <= net.zones ? "zone " : "node ") + std::to_string(i));
@@ -348,7 +416,7 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
     f.set("mode", "road");
     f.set("directed", true);
     f.set("travel_time_h", l.free_flow_time / 60.0);
-    f.set("length_km", std::max(l.length, 1e-6) * 1.609344);
+    f.set("length_km", std::max(l.length * unit.km, 1e-6));
     if (l.capacity > 0.0) f.set("capacity_teu_per_day", l.capacity * 24.0);
     f.set("bpr_alpha", l.b);
     f.set("bpr_beta", std::max(l.power, 1.0));
@@ -370,6 +438,11 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   std::string demand = "origin,destination,commodity,teu_per_year\n";
   for (const auto& d : trips.demand) {
     if (d.flow <= 0.0 || d.origin == d.destination) continue;
+    if (d.origin > net.nodes || d.destination > net.nodes || !linked[d.origin] || !linked[d.destination]) {
+      dropped_flow += d.flow;
+      ++dropped_ods;
+      continue;
+    }
     demand += std::to_string(d.origin) + "," + std::to_string(d.destination) + ",vehicles," +
               fixed(d.flow * 24.0 * 365.0, 6) + "\n";
   }
@@ -378,6 +451,14 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   yaml += "# Imported by corridor import tntp from " + fs::path(options.network).filename().string() + " and " +
           fs::path(options.trips).filename().string() + ".\n";
   yaml += "# Units: flows per hour x 24 (per day), travel_time_h = free-flow minutes / 60; node layout: " + layout + ".\n";
+  yaml += "# Lengths: the file's in " + unit.name +
+          (unit.stated ? " (metadata <" + unit.source + ">)" : " (the file states no unit: the TNTP convention, miles)") +
+          ", as length_km.\n";
+  if (!dropped.empty())
+    yaml += "# Left out: " + std::to_string(dropped.size()) + " node ids that no link uses (" + id_list(dropped) + ")" +
+            (dropped_ods ? ", with their " + std::to_string(dropped_ods) + " OD entries (" + fixed(dropped_flow, 3) + " per hour)"
+                         : std::string()) +
+            ".\n";
   yaml += "name: " + stem + "\n";
   yaml += "# The node positions are a drawing of the network, not geography: lengths are the file's, so the\n"
           "# checks of geometry against lengths and countries are off.\n";
@@ -393,8 +474,15 @@ int import_tntp(const TntpImportOptions& options, std::ostream& out) {
   geo::write_text(dir.file("demand.csv"), demand);
   geo::write_text(dir.file("scenario.yaml"), yaml);
   dir.commit();
-  out << "Imported " << net.nodes << " nodes (" << net.zones << " zones), " << net.links.size() << " links and "
-      << trips.demand.size() << " OD entries into " << options.out_dir << "/ (node layout: " << layout << ")\n";
+  out << "Imported " << net.nodes - dropped.size() << " nodes (" << net.zones << " zones), " << net.links.size()
+      << " links and " << trips.demand.size() - dropped_ods << " OD entries into " << options.out_dir
+      << "/ (node layout: " << layout << "; lengths in " << unit.name
+      << (unit.stated ? "" : ", the TNTP convention: the file states no unit") << ")\n";
+  if (!dropped.empty())
+    out << "Left out " << dropped.size() << " node ids that no link uses (" << id_list(dropped) << ")"
+        << (dropped_ods ? " and their " + std::to_string(dropped_ods) + " OD entries (" + fixed(dropped_flow, 3) + " per hour)"
+                        : std::string())
+        << "\n";
   return 0;
 }
 

@@ -89,6 +89,18 @@ freight::AssignmentProblem to_assignment_problem(const TntpNetwork& net, const T
 /// days_per_year 365 (so flows per day are 24 x the hourly flows and v/c is unchanged); tolls and lengths
 /// become cost_usd_per_teu with a value of time that reproduces the weights. Zone nodes below
 /// <FIRST THRU NODE> get `through: false`. Nodes without coordinates are laid out on a grid.
+/// The unit of the link file's length column, from its metadata: a <LENGTH UNITS> line, else the unit in
+/// parentheses after "length" in <ORIGINAL HEADER> ("length (miles)", "(ft)", "(km)", "(m)"). `stated`
+/// is false when the file says nothing (then miles, the collection's convention, and the importer says
+/// so). Throws InputError for a unit it does not know.
+struct TntpLengthUnit {
+  std::string name = "miles";
+  double km = 1.609344;  ///< kilometres per unit
+  bool stated = false;
+  std::string source;    ///< the metadata line it came from
+};
+TntpLengthUnit tntp_length_unit(const TntpNetwork& net);
+
 struct TntpImportOptions {
   std::string network, trips, nodes;
   std::string out_dir;
