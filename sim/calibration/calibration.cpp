@@ -474,6 +474,18 @@ Result calibrate(const fs::path& scenario_file, const fs::path& targets_file, co
   res.modelled = m;
   res.chi2 = chi2;
   res.reduced_chi2 = n > identified ? chi2 / static_cast<double>(n - identified) : 0.0;
+  // A target the model gives no flow at all cannot be moved by small changes of any parameter: the
+  // fit sits on a plateau (a start far from the answer, e.g. a mode scale so large that one mode takes
+  // everything), which reads as "not identified" above. Say so, with what to try.
+  std::string dead;
+  for (std::size_t i = 0; i < n; ++i)
+    if (res.targets[i].value > 0.0 && !(std::abs(m[i]) > 1e-9 * res.targets[i].value))
+      dead += (dead.empty() ? "" : ", ") + res.targets[i].name;
+  if (!dead.empty())
+    res.warnings.push_back("the model carries nothing where " + dead +
+                           " observe traffic, and no small change of a parameter gives them any (a plateau of the "
+                           "fit): start from values that give those targets some flow, such as a smaller mode "
+                           "dispersion or constants nearer 0");
   double mean = 0.0, count = 0.0;
   for (std::size_t i = 0; i < n; ++i)
     if (res.targets[i].measure != Target::Measure::share && res.targets[i].value > 0.0) {

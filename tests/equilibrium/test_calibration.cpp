@@ -204,3 +204,17 @@ TEST_CASE("corridor calibrate writes the calibrated scenario that corridor run u
   CHECK(refused.status == 1);
   CHECK(fs::exists(dir / "two_routes.yaml"));
 }
+
+TEST_CASE("calibrate started on a plateau, where a target gets no flow, says so and what to try", "[calibration]") {
+  test::TempDir dir("calibration-plateau");
+  // A constant of 50,000 USD on route A: exp(-0.01 x 50,000) leaves A nothing a small step can change.
+  write_two_routes(dir, 0.01, 50000.0);
+  write_targets(dir, true);
+  calibration::Options o;
+  o.threads = 1;
+  o.max_iterations = 5;
+  const auto r = calibration::calibrate(dir / "two_routes.yaml", dir / "observed.csv", o);
+  bool said = false;
+  for (const auto& w : r.warnings) said = said || (w.find("plateau") != std::string::npos && w.find("a_base") != std::string::npos);
+  CHECK(said);
+}
