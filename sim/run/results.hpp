@@ -25,6 +25,7 @@
 #include "sim/freight/corridor_equilibrium.hpp"
 #include "sim/freight/corridor_sue.hpp"
 #include "sim/freight/kpis.hpp"
+#include "sim/freight/select.hpp"
 #include "sim/network/network.hpp"
 #include "sim/run/gas_results.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -58,6 +59,8 @@ struct Results {
   std::vector<freight::CorridorBottleneck> bottlenecks;
   /// Stochastic user equilibrium with hard capacities: the capacities that bind, largest shadow price first.
   std::vector<freight::BindingCapacity> binding_capacities;
+  /// `analysis: {select: [...]}`: the OD flows through each selected node or link.
+  std::vector<freight::Selection> selections;
   std::optional<events::EventResults> events;
   std::optional<events::EventKpis> event_kpis;
   std::optional<GasResults> gas;

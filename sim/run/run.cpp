@@ -142,6 +142,11 @@ Results run_scenario(scenario::Scenario s, network::Network net, const Options& 
   res.method = res.freight.method;
   check_reachable(net, s, res.freight);
   res.kpis = freight::freight_kpis(net, res.freight);
+  if (!s.select.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& v : s.select) ids.push_back(v.value);
+    res.selections = freight::select_analysis(net, res.freight, ids);
+  }
   if (options.bottlenecks) res.bottlenecks = freight::corridor_bottlenecks(net, s);
   if (settings.events && options.events) {
     res.events = events::simulate(net, s, events::routes_from_assignment(net, res.freight, *settings.events), *settings.events);

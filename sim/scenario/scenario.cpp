@@ -320,7 +320,7 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
   const YAML::Node root = yr.parse();
   yr.expect_map(root, "scenario",
                 {"extends", "name", "description", "network", "commodities", "demand", "demand_csv", "route_families",
-                 "defaults", "freight", "output", "add", "edits", "events", "gas"});
+                 "defaults", "freight", "output", "add", "edits", "events", "gas", "analysis"});
   const fs::path dir = file.parent_path();
   const std::string fname = file.string();
 
@@ -528,6 +528,20 @@ void load_into(Scenario& s, const fs::path& file, std::vector<fs::path>& chain) 
     if (!gas.IsMap()) yr.fail(gas, "gas", "expected a mapping (see docs/gas.md)");
     s.gas = RawSection{file, gas};
   }
+  if (const YAML::Node an = root["analysis"]) {
+    yr.expect_map(an, "analysis", {"select"});
+    if (an["select"]) {
+      const int line = YamlReader::line_of(an["select"]);
+      s.select.clear();
+      std::vector<std::string> seen;
+      for (auto& id : yr.text_list(an, "select")) {
+        if (std::find(seen.begin(), seen.end(), id) != seen.end())
+          yr.fail(an["select"], "analysis select", "'" + id + "' is listed twice");
+        seen.push_back(id);
+        s.select.push_back({std::move(id), fname, line});
+      }
+    }
+  }
 
   // output
   if (const YAML::Node out = root["output"]) {
@@ -631,6 +645,15 @@ void check_against(const Scenario& s, const network::Network& net) {
     for (const auto& v : fam.avoid) check_node(v, "route family '" + fam.name + "' avoid node");
   }
   for (const auto& v : s.freight.choice.via) check_node(v, "choice via node");
+  for (const auto& v : s.select) {
+    const auto n = net.find_node(v.value);
+    const auto l = net.find_link(v.value);
+    if (!n && !l)
+      problems.add(v.file, "line " + std::to_string(v.line), "analysis select '" + v.value + "' is not a node or link of the network");
+    else if ((n && network::is_gas_kind(net.nodes()[*n].kind)) || (l && net.links()[*l].mode == network::Mode::pipeline))
+      problems.add(v.file, "line " + std::to_string(v.line),
+                   "analysis select '" + v.value + "' is part of the gas network; select-link traces freight");
+  }
   for (const auto& b : s.freight.bottlenecks) {
     for (const auto& v : b.origins) check_node(v, "bottleneck '" + b.name + "' origin");
     for (const auto& v : b.avoid) check_node(v, "bottleneck '" + b.name + "' avoid node");

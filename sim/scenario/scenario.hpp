@@ -173,6 +173,9 @@ struct Scenario {
   std::vector<Edit> edits;                          ///< `edits:`, parents' first
   std::optional<RawSection> events;                 ///< `events:` (sim/events reads it)
   std::optional<RawSection> gas;                    ///< `gas:` (sim/gas reads it)
+  /// `analysis: {select: [KUZ, AKT-MOI]}`: nodes and links whose traffic is traced back to its ODs
+  /// (select-node / select-link analysis); a child's list replaces its parent's.
+  std::vector<Located<std::string>> select;
 
   [[nodiscard]] const Commodity* find_commodity(std::string_view commodity) const;
 };

@@ -232,6 +232,56 @@ std::vector<geo::Feature> od_features(const run::Results& res) {
   return out;
 }
 
+/// TEU per year the loads put through a selected element: a link's both directions, a node's throughput.
+double element_teu_per_year(const run::Results& res, const freight::Selection& sel) {
+  const double days = res.scenario.freight.days_per_year;
+  return days * (sel.is_node ? res.freight.nodes[sel.index].throughput_teu_per_day
+                             : res.freight.links[sel.index].flow_teu_per_day());
+}
+
+/// select.csv: one row per selected element and OD through it.
+std::string select_csv(const run::Results& res) {
+  const auto& net = res.network;
+  std::string out =
+      "element,element_kind,origin,origin_name,destination,destination_name,commodity,teu_per_year,"
+      "forward_teu_per_year,share_of_od,share_of_element\n";
+  for (const auto& sel : res.selections)
+    for (const auto& o : sel.ods) {
+      const auto& od = res.freight.od[o.od];
+      const auto& a = net.nodes()[od.origin];
+      const auto& b = net.nodes()[od.destination];
+      out += geo::csv_field(sel.id) + ',' + (sel.is_node ? "node" : "link") + ',' + geo::csv_field(a.id) + ',' +
+             geo::csv_field(a.name) + ',' + geo::csv_field(b.id) + ',' + geo::csv_field(b.name) + ',' +
+             geo::csv_field(od.commodity) + ',' + fixed(o.teu_per_year, 1) + ',' +
+             (sel.is_node ? std::string() : fixed(o.forward_teu_per_year, 1)) + ',' + fixed(o.share_of_od, 6) + ',' +
+             fixed(sel.teu_per_year > 0.0 ? o.teu_per_year / sel.teu_per_year : 0.0, 6) + '\n';
+    }
+  return out;
+}
+
+/// The select layer: a desire line from origin to destination for every OD through a selected element.
+std::vector<geo::Feature> select_features(const run::Results& res) {
+  const auto& net = res.network;
+  std::vector<geo::Feature> out;
+  for (const auto& sel : res.selections)
+    for (const auto& o : sel.ods) {
+      const auto& od = res.freight.od[o.od];
+      geo::Feature f;
+      f.set("element", sel.id);
+      f.set("element_kind", sel.is_node ? "node" : "link");
+      f.set("origin", net.nodes()[od.origin].id);
+      f.set("destination", net.nodes()[od.destination].id);
+      f.set("commodity", od.commodity);
+      f.set("teu_per_year", feature_number(o.teu_per_year, 1));
+      f.set("share_of_od", feature_number(o.share_of_od, 6));
+      f.set("share_of_element", feature_number(sel.teu_per_year > 0.0 ? o.teu_per_year / sel.teu_per_year : 0.0, 6));
+      f.geometry = geo::GeometryKind::line_string;
+      f.points = {net.nodes()[od.origin].position, net.nodes()[od.destination].position};
+      out.push_back(std::move(f));
+    }
+  return out;
+}
+
 ordered_json bottleneck_json(const network::Network& net, const freight::CorridorBottleneck& b, double days) {
   ordered_json j;
   j["name"] = b.name;
@@ -425,6 +475,16 @@ ordered_json summary_json(const run::Results& res, double run_time_s) {
     for (const auto& b : res.bottlenecks) list.push_back(bottleneck_json(res.network, b, s.freight.days_per_year));
     summary["bottlenecks"] = list;
   }
+  if (!res.selections.empty()) {
+    ordered_json list = ordered_json::array();
+    for (const auto& sel : res.selections)
+      list.push_back({{"id", sel.id},
+                      {"element", sel.is_node ? "node" : "link"},
+                      {"teu_per_year", rounded(sel.teu_per_year, 1)},
+                      {"element_teu_per_year", rounded(element_teu_per_year(res, sel), 1)},
+                      {"od_pairs", sel.ods.size()}});
+    summary["select"] = list;
+  }
   if (res.events) summary["events"] = event_kpis_json(res.network, *res.events, *res.event_kpis);
   if (res.gas) summary["gas"] = gas_summary_json(*res.gas);
   summary["run_time_s"] = rounded(run_time_s, 3);
@@ -441,13 +501,19 @@ void write_results(const fs::path& dir, const run::Results& res, double run_time
   const geo::FeatureSource nodes{res.network.nodes().size(), [&](std::size_t i) { return node_feature(res, cuts, i); }};
   if (format == geo::VectorFormat::gpkg) {
     const auto od = od_features(res);
-    geo::write_layers(folder.file("results.gpkg"), {{"nodes", geo::GeometryKind::point, nullptr, nodes},
-                                                   {"links", geo::GeometryKind::line_string, nullptr, links},
-                                                   {"od", geo::GeometryKind::line_string, &od, {}}});
+    const auto select = select_features(res);
+    std::vector<geo::LayerToWrite> layers{{"nodes", geo::GeometryKind::point, nullptr, nodes},
+                                      {"links", geo::GeometryKind::line_string, nullptr, links},
+                                      {"od", geo::GeometryKind::line_string, &od, {}}};
+    if (!res.selections.empty()) layers.push_back({"select", geo::GeometryKind::line_string, &select, {}});
+    geo::write_layers(folder.file("results.gpkg"), layers);
   } else {
     geo::write_layer(folder.file("links.geojson"), "links", geo::GeometryKind::line_string, links);
     geo::write_layer(folder.file("nodes.geojson"), "nodes", geo::GeometryKind::point, nodes);
+    if (!res.selections.empty())
+      geo::write_layer(folder.file("select.geojson"), "select", geo::GeometryKind::line_string, select_features(res));
   }
+  if (!res.selections.empty()) geo::write_text(folder.file("select.csv"), select_csv(res));
   geo::write_text(folder.file("od.csv"), od_csv(res));
   geo::write_text(folder.file("od_routes.csv"), od_routes_csv(res));
   geo::write_text(folder.file("routes.csv"), routes_csv(res));
