@@ -74,6 +74,9 @@ std::vector<std::string> saturation_warnings(const network::Network& net, const 
   else
     text += " Run the event simulation (an events: section, as in scenarios/baseline_events.yaml) to see the queue, or "
             "lower the demand.";
+  text += " Capacity-constrained assignment (freight: {method: stochastic_user_equilibrium, capacities: hard}) holds "
+          "every element at its capacity: the excess queues, moves or is not shipped, with a shadow price per binding "
+          "capacity.";
   out.push_back(std::move(text));
   return out;
 }

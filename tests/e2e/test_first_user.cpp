@@ -109,7 +109,7 @@ TEST_CASE("the static baseline names the elements over capacity, their delay, an
   });
   REQUIRE((*fullest)["utilization"].get<double>() > 1.1);
   CHECK_THAT(line_with(r.out, "warning:"), Contains((*fullest)["id"].get<std::string>() + " at ") &&
-                                              Contains("scenarios/baseline_events.yaml"));
+                                              Contains("scenarios/baseline_events.yaml") && Contains("capacities: hard"));
   REQUIRE(summary["warnings"].size() == 1);
   CHECK_THAT(summary["warnings"][0].get<std::string>(), Contains("over capacity by more than 10%"));
 
