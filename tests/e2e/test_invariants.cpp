@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "geo/csv.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -31,26 +31,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Table {
-  std::vector<std::string> header;
-  std::vector<std::map<std::string, std::string>> rows;
-};
-
-Table read_table(const fs::path& p) {
-  std::istringstream in(read_file(p));
-  Table t;
-  std::string line;
-  std::getline(in, line);
-  t.header = corridor::geo::csv_split(line);
-  while (std::getline(in, line)) {
-    const auto fields = corridor::geo::csv_split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < t.header.size() && i < fields.size(); ++i) row[t.header[i]] = fields[i];
-    t.rows.push_back(std::move(row));
-  }
-  return t;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -80,7 +60,7 @@ const typename Map::mapped_type& at(const Map& m, const std::string& key) {
 /// The results of one run, as read from its files.
 struct Folder {
   std::map<std::string, json> links, nodes;  // id -> properties
-  Table od, routes;
+  CsvTable od, routes;
   json summary;
 };
 
@@ -90,8 +70,8 @@ Folder read_folder(const fs::path& dir) {
   const json nodes = json::parse(read_file(dir / "nodes.geojson"));
   for (const auto& feature : links["features"]) f.links[feature["properties"]["id"].get<std::string>()] = feature["properties"];
   for (const auto& feature : nodes["features"]) f.nodes[feature["properties"]["id"].get<std::string>()] = feature["properties"];
-  f.od = read_table(dir / "od.csv");
-  f.routes = read_table(dir / "od_routes.csv");
+  f.od = read_csv_table(dir / "od.csv");
+  f.routes = read_csv_table(dir / "od_routes.csv");
   f.summary = json::parse(read_file(dir / "summary.json"));
   return f;
 }
@@ -328,7 +308,7 @@ TEST_CASE("the files tell the same truth for every assignment method, Frank-Wolf
       // Every served OD lists its routes (link-based methods keep their route flows too).
       TempDir out("invariants-method-out");
       REQUIRE(run_corridor({"run", file.string(), "--out", (out / "r").string(), "-q"}).status == 0);
-      for (const auto& o : read_table(out / "r/od.csv").rows) {
+      for (const auto& o : read_csv_table(out / "r/od.csv").rows) {
         CHECK(at(o, "routes_used") != "0");
         CHECK_FALSE(at(o, "route_shares").empty());
       }

@@ -5,33 +5,13 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "geo/csv.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/run_cli.hpp"
 
 using namespace corridor::test;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<std::map<std::string, std::string>> csv_rows(const fs::path& file) {
-  std::istringstream in(read_file(file));
-  std::string line;
-  std::getline(in, line);
-  const auto header = corridor::geo::csv_split(line);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    const auto f = corridor::geo::csv_split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < f.size(); ++i) row[header[i]] = f[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-}  // namespace
 
 TEST_CASE("select-link and select-node: the OD flows through an element add up to its flow, for every method",
           "[e2e][select]") {
@@ -46,7 +26,7 @@ TEST_CASE("select-link and select-node: the OD flows through an element add up t
       const auto r = run_corridor({"run", s.string(), "--out", (dir / "r").string(), "-q"});
       INFO(r.err);
       REQUIRE(r.status == 0);
-      const auto rows = csv_rows(dir / "r/select.csv");
+      const auto rows = read_csv_table(dir / "r/select.csv").rows;
       const auto summary = json::parse(read_file(dir / "r/summary.json"));
       REQUIRE(summary["select"].size() == 4);
       std::map<std::string, double> sum;

@@ -3,16 +3,15 @@
 // workers, and the bundled baseline reproduces the observed 2024 volumes it was calibrated to.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <sstream>
 
-#include "geo/csv.hpp"
 #include "geo/error.hpp"
 #include "sim/calibration/calibration.hpp"
 #include "sim/run/load.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -181,18 +180,9 @@ TEST_CASE("corridor calibrate writes the calibrated scenario that corridor run u
   const auto run = test::run_corridor({"run", (dir / "cal/calibrated.yaml").string(), "--out", (dir / "run").string(), "-q"});
   INFO(run.err);
   REQUIRE(run.status == 0);
-  std::istringstream routes(test::read_file(dir / "run/od_routes.csv"));
-  std::string line;
-  std::getline(routes, line);
-  const auto header = geo::csv_split(line);
-  const auto col = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
-  };
   double share_a = -1.0;
-  while (std::getline(routes, line)) {
-    const auto f = geo::csv_split(line);
-    if (f.at(col("route")) == "X>A>D") share_a = std::stod(f.at(col("share")));
-  }
+  for (const auto& row : test::read_csv_table(dir / "run/od_routes.csv").rows)
+    if (row.at("route") == "X>A>D") share_a = std::stod(row.at("share"));
   CHECK(share_a == Approx(through_a(0.01, 80.0, 5.0) / 36500.0).margin(1e-4));
   // Calibrating again into the same folder replaces it (corridor wrote it); into the scenario's own
   // folder is refused (it holds the inputs).

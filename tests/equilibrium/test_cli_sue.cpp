@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "geo/csv.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -47,17 +47,8 @@ std::string scenario_head(double teu_per_day) {
 
 /// od_routes.csv as rows of column -> text, keyed by route ("X>A>D").
 std::map<std::string, std::map<std::string, std::string>> od_routes(const fs::path& out_dir) {
-  std::ifstream in(out_dir / "od_routes.csv");
-  std::string header, line;
-  std::getline(in, header);
-  const auto names = corridor::geo::csv_split(header);
   std::map<std::string, std::map<std::string, std::string>> out;
-  while (std::getline(in, line)) {
-    const auto values = corridor::geo::csv_split(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) row[names[i]] = values[i];
-    out[row.at("route")] = row;
-  }
+  for (auto& row : read_csv_table(out_dir / "od_routes.csv").rows) out[row.at("route")] = std::move(row);
   return out;
 }
 

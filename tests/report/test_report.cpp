@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/run_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/app/output_folder.hpp"
@@ -64,16 +65,10 @@ NodeRun run_node(const fs::path& script, const std::vector<std::string>& args) {
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_file(io / "out"), read_file(io / "err")};
 }
 
-/// Writes DIR/report.html, opens it in Chromium offline and returns what check_page.mjs saw.
 /// Data rows of a CSV file (lines after the header).
-int csv_rows(const fs::path& file) {
-  std::istringstream in(read_file(file));
-  int n = -1;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) ++n;
-  return n;
-}
+int csv_rows(const fs::path& file) { return static_cast<int>(read_csv_table(file).rows.size()); }
 
+/// Writes DIR/report.html, opens it in Chromium offline and returns what check_page.mjs saw.
 json open_report(const fs::path& dir, const std::string& shot_name) {
   std::ostringstream said;
   REQUIRE(corridor::app::report(dir, said) == 0);
