@@ -4,18 +4,10 @@
 #include <unordered_set>
 
 #include "geo/error.hpp"
+#include "sim/gas/element_lookup.hpp"
 
 namespace corridor::gas {
 
-namespace {
-template <typename Element>
-std::optional<std::size_t> find_by_id(const std::vector<Element>& elements, std::string_view id) {
-  for (std::size_t i = 0; i < elements.size(); ++i)
-    if (elements[i].id == id) return i;
-  return std::nullopt;
-}
-bool positive_finite(double x) { return std::isfinite(x) && x > 0.0; }
-}  // namespace
 
 std::optional<std::size_t> GasNetwork::find_node(std::string_view id) const { return find_by_id(nodes, id); }
 std::optional<std::size_t> GasNetwork::find_pipe(std::string_view id) const { return find_by_id(pipes, id); }
