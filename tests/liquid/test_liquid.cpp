@@ -10,6 +10,7 @@
 #include <numbers>
 
 #include "geo/error.hpp"
+#include "sim/liquid/capacity.hpp"
 #include "sim/liquid/solver.hpp"
 #include "tests/liquid/stanet_liquid.hpp"
 
@@ -226,4 +227,32 @@ TEST_CASE("a delivery without a path to a tank or slack node is named", "[liquid
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).find("node 'C'") != std::string::npos);
   }
+}
+
+TEST_CASE("maximum throughput of a pumped line stops at the delivery pressure minimum, and N-1 on a station lowers it", "[liquid][capacity]") {
+  // Tank 2 bar -> PS1 -> 60 km -> PS2 -> 60 km -> delivery (minimum 5 bar); 0.5 m line, water-like oil.
+  LiquidNetwork net;
+  net.fluid.density_kg_per_m3 = 850.0;
+  net.fluid.viscosity_pa_s = 850.0 * 8e-6;
+  const PumpCurve unit = PumpCurve::fit("U", {{0.0, 50.0}, {1000.0, 40.0}, {1500.0, 28.0}, {2000.0, 10.0}}, 2);
+  const auto t = net.add_node("tank"), d1 = net.add_node("d1"), s2 = net.add_node("s2"), d2 = net.add_node("d2"),
+             e = net.add_node("end");
+  net.nodes[t].pressure_set_pa = pa_from_bar(2.0);
+  net.nodes[e].injection_kg_per_s = -200.0;
+  net.nodes[e].pressure_min_pa = pa_from_bar(5.0);
+  net.add_pump("PS1", t, d1, unit);
+  net.add_pipe("L1", d1, s2, 60e3, 0.5, 5e-5);
+  net.add_pump("PS2", s2, d2, unit);
+  net.add_pipe("L2", d2, e, 60e3, 0.5, 5e-5);
+  const auto r = maximum_throughput(net);
+  REQUIRE(r.binding_violation);
+  CHECK(r.binding_violation->kind == Violation::Kind::pressure_below_min);
+  CHECK(r.binding_violation->element == "node 'end'");
+  REQUIRE(r.solution);
+  // At the limit the delivery pressure is at its minimum (to the bisection's tolerance).
+  CHECK(bar_from_pa(r.solution->pressure_pa[e]) == Approx(5.0).margin(0.05));
+  CHECK(r.delivered_kg_per_s == Approx(200.0 * r.scale));
+  const auto n1 = station_n_minus_1(net);
+  REQUIRE(n1.size() == 2);
+  for (const auto& o : n1) CHECK(o.throughput.delivered_kg_per_s < r.delivered_kg_per_s);
 }
