@@ -112,7 +112,6 @@ struct System {
         continue;
       }
       if (b < np) {
-        const auto& pipe = net.pipes[b];
         const double dh = net.nodes[i].height_m - net.nodes[j].height_m;
         double loss = 0.0, dloss = 0.0;
         if (linear) {
@@ -125,7 +124,6 @@ struct System {
           loss = l.v;
           dloss = l.d[0];
         }
-        (void)pipe;
         fr = (P(i) - P(j) + rho * gravity_m_per_s2 * dh - loss) / p0;
         add(r, i, 1.0);
         add(r, j, -1.0);
